@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The one command table, option parsing and help, shared by every front end. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+const struct opt_def opt_defs[OPT_COUNT] = {
+	[OPT_UUID] = { "uuid", 'u', "UUID", "device UUID (hyphenated, 32 hex digits or braced)" },
+	[OPT_PARENT] = { "parent", 'p', "PARENT", "parent device, by its sysfs name" },
+	[OPT_TYPE] = { "type", 't', "TYPE", "mdev type, as listed by 'types'" },
+	[OPT_AUTO] = { "auto", 'a', NULL, "start the device when its parent appears" },
+	[OPT_MANUAL] = { "manual", 'm', NULL, "start the device only on request" },
+	[OPT_DEFINED] = { "defined", 'd', NULL, "act on defined (persistent) devices" },
+	[OPT_DUMPJSON] = { "dumpjson", 0, NULL, "print JSON instead of text" },
+	[OPT_VERBOSE] = { "verbose", 'v', NULL, "also show attributes" },
+	[OPT_JSONFILE] = { "jsonfile", 0, "FILE", "read the device config from FILE ('-' or /dev/stdin for standard input)" },
+	[OPT_FORCE] = { "force", 'f', NULL, "go on even when a callout script objects" },
+	[OPT_ADDATTR] = { "addattr", 0, "NAME", "add attribute NAME (needs --value)" },
+	[OPT_DELATTR] = { "delattr", 0, NULL, "delete the attribute at --index, or the last" },
+	[OPT_INDEX] = { "index", 'i', "N", "position for --addattr/--delattr" },
+	[OPT_VALUE] = { "value", 0, "VALUE", "value for --addattr" },
+	[OPT_LIVE] = { "live", 'l', NULL, "change the running device (needs --jsonfile)" },
+};
+
+#define O(x) OPTBIT(OPT_##x)
+
+const struct command commands[] = {
+	{ "list", cmd_list, "list active or defined devices",
+	  "[-d] [-u UUID] [-p PARENT] [--dumpjson] [-v]",
+	  O(DEFINED) | O(DUMPJSON) | O(VERBOSE) | O(UUID) | O(PARENT), 0, 0, false },
+	{ "types", cmd_types, "list the mdev types the parents support", "[-p PARENT] [--dumpjson]",
+	  O(PARENT) | O(DUMPJSON), 0, 0, false },
+	{ "define", cmd_define, "define a persistent device",
+	  "[-u UUID] [-p PARENT] [-t TYPE | --jsonfile FILE] [-a] [-f]",
+	  O(UUID) | O(PARENT) | O(TYPE) | O(AUTO) | O(JSONFILE) | O(FORCE), 0, 0, false },
+	{ "undefine", cmd_undefine, "remove a device's definition", "-u UUID [-p PARENT] [-f]",
+	  O(UUID) | O(PARENT) | O(FORCE), 0, 0, false },
+	{ "modify", cmd_modify, "change a device's definition",
+	  "-u UUID [-p PARENT] [-t TYPE] [-a|-m] [--addattr NAME --value VALUE [-i N]] "
+	  "[--delattr [-i N]] [--jsonfile FILE [-l [-d]]] [-f]",
+	  O(UUID) | O(PARENT) | O(TYPE) | O(AUTO) | O(MANUAL) | O(ADDATTR) | O(DELATTR) |
+		  O(INDEX) | O(VALUE) | O(JSONFILE) | O(LIVE) | O(DEFINED) | O(FORCE),
+	  0, 0, false },
+	{ "start", cmd_start, "start a defined or transient device",
+	  "[-u UUID] [-p PARENT] [-t TYPE | --jsonfile FILE] [-f]",
+	  O(UUID) | O(PARENT) | O(TYPE) | O(JSONFILE) | O(FORCE), 0, 0, false },
+	{ "stop", cmd_stop, "stop an active device", "-u UUID [-f]", O(UUID) | O(FORCE), 0, 0,
+	  false },
+	{ "start-parent-mdevs", cmd_start_parent_mdevs,
+	  "start every auto device of PARENT (used by the udev rule)", "PARENT", 0, 1, 1, true },
+	{ 0 },
+};
+
+const struct command *command_find(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void usage_main(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s [--root DIR] COMMAND [OPTIONS]\n"
+		"\n"
+		"Manage Linux mediated devices (mdev): list, create, persist and remove them.\n"
+		"\n"
+		"Commands:\n",
+		prog);
+	for (const struct command *c = commands; c->name; c++)
+		if (!c->hidden)
+			fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n"
+		   "Global options:\n"
+		   "      --root DIR  act on the tree under DIR instead of / (also MDEVCTL_ENV_ROOT)\n"
+		   "  -h, --help      show this help\n"
+		   "  -V, --version   show the version\n"
+		   "\n"
+		   "Run '%s COMMAND --help' for a command's options.\n",
+		prog);
+}
+
+static void usage_command(FILE *f, const struct ctx *ctx, const struct command *c)
+{
+	fprintf(f, "Usage: %s %s %s\n\n%c%s.\n\nOptions:\n", ctx->prog, c->name, c->synopsis,
+		c->summary[0] - 'a' + 'A', c->summary + 1);
+	for (int i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *o = &opt_defs[i];
+		char flag[64];
+
+		if (!(c->opts & OPTBIT(i)))
+			continue;
+		snprintf(flag, sizeof(flag), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-22s %s\n", o->short_name ? flag : flag + 1, o->help);
+	}
+	fprintf(f, "  %-22s %s\n", "-h, --help", "show this help");
+}
+
+int usage_error(const struct ctx *ctx, const char *fmt, ...)
+{
+	const char *sep = ctx->cmd ? " " : "", *cmd = ctx->cmd ? ctx->cmd : "";
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s%s%s: ", ctx->prog, sep, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try '%s%s%s --help')\n", ctx->prog, sep, cmd);
+	return EXIT_USAGE;
+}
+
+int fail(const struct ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", ctx->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAILURE;
+}
+
+static int parse_index(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/* Parses ARGV for command C into ARGS; returns 0, EXIT_USAGE, or -1 for --help. */
+static int parse_args(struct ctx *ctx, const struct command *c, int argc, char **argv,
+		      struct cmd_args *args)
+{
+	struct option longopts[OPT_COUNT + 2];
+	char shortopts[2 * OPT_COUNT + 4] = "-:h";
+	size_t nl = 0, ns = strlen(shortopts);
+	int opt;
+
+	/* "-": options may follow positional arguments, as with mdevctl. */
+	for (int i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *o = &opt_defs[i];
+
+		if (!(c->opts & OPTBIT(i)))
+			continue;
+		longopts[nl++] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+						  NULL, 256 + i };
+		if (o->short_name) {
+			shortopts[ns++] = (char)o->short_name;
+			if (o->arg)
+				shortopts[ns++] = ':';
+		}
+	}
+	longopts[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[nl] = (struct option){ 0 };
+	shortopts[ns] = '\0';
+
+	memset(args, 0, sizeof(*args));
+	args->pos = xcalloc((size_t)argc, sizeof(char *));
+	optind = 0; /* glibc: full re-initialisation, the shell dispatches many times */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		int id = -1;
+
+		switch (opt) {
+		case 1:
+			args->pos[args->npos++] = optarg;
+			continue;
+		case 'h':
+			return -1;
+		case ':':
+			return usage_error(ctx, "option '%s' needs a value", argv[optind - 1]);
+		case '?':
+			if (optopt >= 256)
+				return usage_error(ctx, "option '--%s' takes no value",
+						   opt_defs[optopt - 256].name);
+			if (optopt)
+				return usage_error(ctx, "unknown option '-%c'", optopt);
+			return usage_error(ctx, "unknown option '%s'", argv[optind - 1]);
+		default:
+			break;
+		}
+		if (opt >= 256) {
+			id = opt - 256;
+		} else {
+			for (int i = 0; i < OPT_COUNT; i++)
+				if (opt_defs[i].short_name == opt && (c->opts & OPTBIT(i)))
+					id = i;
+		}
+		if (id < 0)
+			return usage_error(ctx, "unknown option '-%c'", opt);
+		if (args->seen & OPTBIT(id))
+			return usage_error(ctx, "option --%s given twice", opt_defs[id].name);
+		args->seen |= OPTBIT(id);
+		switch (id) {
+		case OPT_UUID:
+			if (!uuid_normalize(optarg, args->uuid))
+				return usage_error(ctx, "invalid UUID '%s'", optarg);
+			break;
+		case OPT_PARENT:
+			args->parent = optarg;
+			break;
+		case OPT_TYPE:
+			args->type = optarg;
+			break;
+		case OPT_JSONFILE:
+			args->jsonfile = optarg;
+			break;
+		case OPT_ADDATTR:
+			args->addattr = optarg;
+			break;
+		case OPT_VALUE:
+			args->value = optarg;
+			break;
+		case OPT_INDEX:
+			if (parse_index(optarg, &args->index) < 0)
+				return usage_error(ctx, "invalid index '%s': expected a number >= 0",
+						   optarg);
+			break;
+		default:
+			break;
+		}
+	}
+	if (args->npos < c->min_pos)
+		return usage_error(ctx, "missing argument: %s", c->synopsis);
+	if (args->npos > c->max_pos)
+		return usage_error(ctx, "unexpected argument '%s'", args->pos[c->max_pos]);
+	/* Names become path components: refuse anything that could leave its directory. */
+	if (args->parent && !rfs_valid_name(args->parent))
+		return usage_error(ctx, "invalid parent name '%s'", args->parent);
+	if (args->type && !rfs_valid_name(args->type))
+		return usage_error(ctx, "invalid type name '%s'", args->type);
+	if (args->addattr && !rfs_valid_name(args->addattr))
+		return usage_error(ctx, "invalid attribute name '%s'", args->addattr);
+	return 0;
+}
+
+int cli_dispatch(struct ctx *ctx, int argc, char **argv)
+{
+	const struct command *c = command_find(argv[0]);
+	struct cmd_args args;
+	int r;
+
+	if (!c) {
+		ctx->cmd = NULL;
+		return usage_error(ctx, "unknown command '%s'", argv[0]);
+	}
+	ctx->cmd = c->name;
+	r = parse_args(ctx, c, argc, argv, &args);
+	if (r < 0) {
+		usage_command(stdout, ctx, c);
+		r = 0;
+	} else if (r == 0) {
+		r = c->run(ctx, &args);
+	}
+	free(args.pos);
+	ctx->cmd = NULL;
+	return r;
+}

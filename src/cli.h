@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The command table and the dispatcher shared by the command line and the shell. */
+#ifndef MDEVADM_CLI_H
+#define MDEVADM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rootfs.h"
+#include "util.h"
+
+#define EXIT_USAGE 2
+
+enum opt_id {
+	OPT_UUID,
+	OPT_PARENT,
+	OPT_TYPE,
+	OPT_AUTO,
+	OPT_MANUAL,
+	OPT_DEFINED,
+	OPT_DUMPJSON,
+	OPT_VERBOSE,
+	OPT_JSONFILE,
+	OPT_FORCE,
+	OPT_ADDATTR,
+	OPT_DELATTR,
+	OPT_INDEX,
+	OPT_VALUE,
+	OPT_LIVE,
+	OPT_COUNT
+};
+
+#define OPTBIT(id) (1u << (id))
+
+struct opt_def {
+	const char *name;
+	int short_name; /* 0 when long only */
+	const char *arg; /* NULL for flags */
+	const char *help;
+};
+
+extern const struct opt_def opt_defs[OPT_COUNT];
+
+/* Every option of every command lands here; each command reads what it accepts. */
+struct cmd_args {
+	unsigned seen; /* OPTBIT()s of the options given */
+	char uuid[UUID_STR_LEN];
+	const char *parent;
+	const char *type;
+	const char *jsonfile;
+	const char *addattr;
+	const char *value;
+	unsigned long index;
+	int npos;
+	char **pos;
+};
+
+static inline bool has_opt(const struct cmd_args *a, enum opt_id id)
+{
+	return a->seen & OPTBIT(id);
+}
+
+struct ctx {
+	struct rootfs rfs;
+	const char *prog;
+	const char *cmd; /* the running command, for messages */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct ctx *ctx, struct cmd_args *args);
+	const char *summary;
+	const char *synopsis;
+	unsigned opts; /* OPTBIT()s accepted */
+	int min_pos, max_pos;
+	bool hidden;
+};
+
+extern const struct command commands[];
+const struct command *command_find(const char *name);
+
+/* Runs ARGV[0] with its arguments; returns the exit status. */
+int cli_dispatch(struct ctx *ctx, int argc, char **argv);
+
+void usage_main(FILE *f, const char *prog);
+
+/* Reports a misuse of the running command and returns EXIT_USAGE. */
+__attribute__((format(printf, 2, 3))) int usage_error(const struct ctx *ctx, const char *fmt,
+						       ...);
+/* Reports a failure of the running command and returns EXIT_FAILURE. */
+__attribute__((format(printf, 2, 3))) int fail(const struct ctx *ctx, const char *fmt, ...);
+
+/* The commands. */
+int cmd_list(struct ctx *ctx, struct cmd_args *args);
+int cmd_types(struct ctx *ctx, struct cmd_args *args);
+int cmd_define(struct ctx *ctx, struct cmd_args *args);
+int cmd_undefine(struct ctx *ctx, struct cmd_args *args);
+int cmd_modify(struct ctx *ctx, struct cmd_args *args);
+int cmd_start(struct ctx *ctx, struct cmd_args *args);
+int cmd_stop(struct ctx *ctx, struct cmd_args *args);
+int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args);
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* start, stop, start-parent-mdevs: changes to running devices. */
+#include <errno.h>
+#include <string.h>
+
+#include "cli.h"
+#include "store.h"
+#include "lifecycle.h"
+#include "model.h"
+
+/*
+ * Works out what to start: the one definition of the UUID, or a transient
+ * device from --type or --jsonfile.  Sets *PARENT (borrowed or in FOUND).
+ */
+static int resolve_start(struct ctx *ctx, struct cmd_args *args, struct strv *found,
+			 const char **parent, struct mdev_config *cfg)
+{
+	struct mdev_error err;
+
+	*parent = args->parent;
+	if (has_opt(args, OPT_UUID)) {
+		if (store_find(&ctx->rfs, args->uuid, args->parent, found, &err) < 0)
+			return fail(ctx, "%s", err.msg);
+		if (found->n > 1)
+			return fail(ctx, "cannot start %s: defined on several parents (%s, %s%s): use "
+					 "--parent",
+				    args->uuid, found->v[0], found->v[1], found->n > 2 ? ", ..." : "");
+	}
+	if (found->n == 1) {
+		*parent = found->v[0];
+		if (args->jsonfile)
+			return usage_error(ctx, "%s is defined on %s: --jsonfile is only for "
+						"transient devices",
+					   args->uuid, *parent);
+		if (store_load(&ctx->rfs, *parent, args->uuid, cfg, &err) < 0)
+			return fail(ctx, "cannot start %s: %s", args->uuid, err.msg);
+		if (args->type && strcmp(args->type, cfg->type) != 0)
+			return fail(ctx, "cannot start %s: --type %s conflicts with its definition "
+					 "(type %s on %s)",
+				    args->uuid, args->type, cfg->type, *parent);
+		return 0;
+	}
+	if (!args->parent || (!args->type && !args->jsonfile)) {
+		if (has_opt(args, OPT_UUID))
+			return fail(ctx, "cannot start %s: not defined%s%s, and a transient device "
+					 "needs --parent and --type (or --jsonfile)",
+				    args->uuid, args->parent ? " on " : "",
+				    args->parent ? args->parent : "");
+		return usage_error(ctx, "a transient device needs --parent and --type (or "
+					"--jsonfile)");
+	}
+	if (args->jsonfile)
+		return config_read_file(args->jsonfile, cfg, &err) < 0 ? fail(ctx, "%s", err.msg) : 0;
+	cfg->type = xstrdup(args->type);
+	return 0;
+}
+
+int cmd_start(struct ctx *ctx, struct cmd_args *args)
+{
+	struct mdev_config cfg = { 0 };
+	struct strv found = { 0 };
+	struct mdev_error err;
+	bool generated = false;
+	const char *parent;
+	int lock, r;
+
+	if (!has_opt(args, OPT_UUID) && !args->parent)
+		return usage_error(ctx, "start needs --uuid or --parent");
+	if (args->jsonfile && args->type)
+		return usage_error(ctx, "--jsonfile cannot be combined with --type");
+	if (!has_opt(args, OPT_UUID)) {
+		uuid_new(args->uuid);
+		generated = true;
+	}
+	lock = store_lock(&ctx->rfs, &err);
+	if (lock < 0)
+		return fail(ctx, "%s", err.msg);
+	r = resolve_start(ctx, args, &found, &parent, &cfg);
+	if (r == 0 && device_start(&ctx->rfs, parent, args->uuid, &cfg, &err) < 0)
+		r = fail(ctx, "%s", err.msg);
+	if (r == 0 && generated)
+		printf("%s\n", args->uuid);
+	store_unlock(lock);
+	config_clear(&cfg);
+	strv_free(&found);
+	return r;
+}
+
+int cmd_stop(struct ctx *ctx, struct cmd_args *args)
+{
+	struct mdev_error err;
+	int lock, r = 0;
+
+	if (!has_opt(args, OPT_UUID))
+		return usage_error(ctx, "stop needs --uuid");
+	lock = store_lock(&ctx->rfs, &err);
+	if (lock < 0)
+		return fail(ctx, "%s", err.msg);
+	if (model_remove(&ctx->rfs, args->uuid, &err) < 0)
+		r = fail(ctx, "%s", err.msg);
+	store_unlock(lock);
+	return r;
+}
+
+int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
+{
+	const char *parent = args->pos[0];
+	unsigned started = 0, active = 0, failed = 0;
+	struct strv uuids = { 0 };
+	struct mdev_error err;
+	int lock;
+
+	if (!rfs_valid_name(parent))
+		return usage_error(ctx, "invalid parent name '%s'", parent);
+	lock = store_lock(&ctx->rfs, &err);
+	if (lock < 0)
+		return fail(ctx, "%s", err.msg);
+	if (store_uuids(&ctx->rfs, parent, &uuids, &err) < 0) {
+		store_unlock(lock);
+		return fail(ctx, "%s", err.msg);
+	}
+	for (size_t i = 0; i < uuids.n; i++) {
+		struct mdev_config cfg;
+		int r = store_load(&ctx->rfs, parent, uuids.v[i], &cfg, &err);
+
+		if (r < 0) {
+			if (r != -ENOENT) {
+				fail(ctx, "skipping %s", err.msg);
+				failed++;
+			}
+			continue;
+		}
+		if (!cfg.autostart) {
+			config_clear(&cfg);
+			continue;
+		}
+		r = device_start(&ctx->rfs, parent, uuids.v[i], &cfg, &err);
+		if (r == -EALREADY) {
+			active++;
+		} else if (r < 0) {
+			fail(ctx, "%s", err.msg);
+			failed++;
+		} else {
+			started++;
+		}
+		config_clear(&cfg);
+	}
+	store_unlock(lock);
+	strv_free(&uuids);
+	if (started + active + failed)
+		printf("%s: started %u, already active %u, failed %u\n", parent, started, active,
+		       failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* list: active devices, or with --defined the stored definitions. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "store.h"
+#include "model.h"
+#include "output.h"
+
+struct lister {
+	struct ctx *ctx;
+	bool json, verbose, single;
+	struct group_writer gw;
+};
+
+static void print_attrs(const struct mdev_config *cfg)
+{
+	if (!cfg->nattrs)
+		return;
+	fputs("  Attrs:\n", stdout);
+	for (size_t i = 0; i < cfg->nattrs; i++) {
+		json_t *a = json_object();
+
+		json_object_set_new(a, cfg->attrs[i].name, json_str(cfg->attrs[i].value));
+		printf("    @{%zu}: ", i);
+		json_emit_compact(stdout, a);
+		fputc('\n', stdout);
+		json_decref(a);
+	}
+}
+
+/* One device, in the chosen format; MARK is " (defined)", " (active)" or "". */
+static void emit(struct lister *l, const char *parent, const char *uuid,
+		 const struct mdev_config *cfg, const char *mark)
+{
+	json_t *j;
+
+	if (!l->json) {
+		printf("%s %s %s %s%s\n", uuid, parent, cfg->type, cfg->autostart ? "auto" : "manual",
+		       mark);
+		if (l->verbose)
+			print_attrs(cfg);
+		return;
+	}
+	j = config_to_json(cfg);
+	if (l->single) {
+		json_emit(stdout, j, 0);
+		fputc('\n', stdout);
+	} else {
+		gw_item(&l->gw, parent, uuid, j);
+	}
+	json_decref(j);
+}
+
+/* Loads PARENT/UUID when it exists and is valid; bad files are warned about. */
+static bool load_def(struct ctx *ctx, const char *parent, const char *uuid,
+		     struct mdev_config *cfg)
+{
+	struct mdev_error err;
+	int r = store_load(&ctx->rfs, parent, uuid, cfg, &err);
+
+	if (r < 0 && r != -ENOENT)
+		warnf("skipping %s", err.msg);
+	return r == 0;
+}
+
+static int list_active(struct lister *l, const struct cmd_args *args)
+{
+	struct active_list act = { 0 };
+	struct mdev_error err;
+	size_t shown = 0;
+	int r;
+
+	if (has_opt(args, OPT_UUID)) {
+		act.v = xcalloc(1, sizeof(*act.v));
+		r = model_active_get(&l->ctx->rfs, args->uuid, act.v);
+		if (r == 0)
+			act.n = 1;
+		else if (r != -ENOENT)
+			warnf("cannot read active device %s: %s", args->uuid, strerror(-r));
+	} else if (model_active_all(&l->ctx->rfs, &act, &err) < 0) {
+		return fail(l->ctx, "%s", err.msg);
+	}
+	for (size_t i = 0; i < act.n; i++)
+		shown += !args->parent || strcmp(act.v[i].parent, args->parent) == 0;
+	l->single = l->json && has_opt(args, OPT_UUID) && shown == 1;
+	for (size_t i = 0; i < act.n; i++) {
+		const struct mdev_active *a = &act.v[i];
+		struct mdev_config cfg = { 0 };
+		bool defined;
+
+		if (args->parent && strcmp(a->parent, args->parent) != 0)
+			continue;
+		/* a definition of another type is not what is running */
+		defined = load_def(l->ctx, a->parent, a->uuid, &cfg) && strcmp(cfg.type, a->type) == 0;
+		if (!defined) {
+			config_clear(&cfg);
+			cfg.type = xstrdup(a->type);
+		}
+		emit(l, a->parent, a->uuid, &cfg, defined ? " (defined)" : "");
+		config_clear(&cfg);
+	}
+	active_list_free(&act);
+	return 0;
+}
+
+static bool is_active_as(struct ctx *ctx, int devs, const char *parent, const char *uuid,
+			 const char *type)
+{
+	struct mdev_active a = { 0 };
+	bool same;
+
+	if (devs < 0 || model_active_at(&ctx->rfs, devs, uuid, &a) < 0)
+		return false;
+	same = strcmp(a.parent, parent) == 0 && strcmp(a.type, type) == 0;
+	active_clear(&a);
+	return same;
+}
+
+static int list_defined(struct lister *l, const struct cmd_args *args)
+{
+	struct strv parents = { 0 }, found = { 0 };
+	struct mdev_error err;
+	int devs = -1, r = 0;
+
+	if (has_opt(args, OPT_UUID)) {
+		/* -u: at most one file per parent; a single match prints bare */
+		r = store_find(&l->ctx->rfs, args->uuid, args->parent, &found, &err);
+		if (r < 0)
+			return fail(l->ctx, "%s", err.msg);
+		for (size_t i = 0; i < found.n; i++)
+			strv_push(&parents, found.v[i]);
+	} else if (args->parent) {
+		strv_push(&parents, args->parent);
+	} else if (store_parents(&l->ctx->rfs, &parents, &err) < 0) {
+		return fail(l->ctx, "%s", err.msg);
+	}
+	if (!l->json)
+		devs = rfs_open(&l->ctx->rfs, SYS_DEVICES, O_PATH | O_DIRECTORY, 0);
+	l->single = l->json && has_opt(args, OPT_UUID) && parents.n == 1;
+	for (size_t p = 0; p < parents.n; p++) {
+		struct strv uuids = { 0 };
+
+		if (has_opt(args, OPT_UUID))
+			strv_push(&uuids, args->uuid);
+		else if (store_uuids(&l->ctx->rfs, parents.v[p], &uuids, &err) < 0)
+			warnf("%s", err.msg);
+		for (size_t i = 0; i < uuids.n; i++) {
+			struct mdev_config cfg;
+
+			if (!load_def(l->ctx, parents.v[p], uuids.v[i], &cfg))
+				continue;
+			emit(l, parents.v[p], uuids.v[i], &cfg,
+			     is_active_as(l->ctx, devs, parents.v[p], uuids.v[i], cfg.type)
+				     ? " (active)"
+				     : "");
+			config_clear(&cfg);
+		}
+		strv_free(&uuids);
+	}
+	if (devs >= 0)
+		close(devs);
+	strv_free(&parents);
+	strv_free(&found);
+	return r;
+}
+
+int cmd_list(struct ctx *ctx, struct cmd_args *args)
+{
+	struct lister l = {
+		.ctx = ctx,
+		.json = has_opt(args, OPT_DUMPJSON),
+		.verbose = has_opt(args, OPT_VERBOSE),
+		.gw = { .f = stdout },
+	};
+	int r = has_opt(args, OPT_DEFINED) ? list_defined(&l, args) : list_active(&l, args);
+
+	if (r == 0 && l.json && !l.single)
+		gw_finish(&l.gw);
+	return r;
+}

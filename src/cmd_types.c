@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* types: the mdev types each parent supports and how many instances are left. */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "model.h"
+#include "output.h"
+
+static void print_text(const char *parent, const struct mdev_type_info *t, size_t n)
+{
+	printf("%s\n", parent);
+	for (size_t i = 0; i < n; i++) {
+		printf("  %s\n    Available instances: %ld\n    Device API: %s\n", t[i].id,
+		       t[i].available, t[i].device_api);
+		if (t[i].name)
+			printf("    Name: %s\n", t[i].name);
+		if (t[i].description)
+			printf("    Description: %s\n", t[i].description);
+	}
+}
+
+static json_t *type_json(const struct mdev_type_info *t)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "available_instances", json_integer(t->available));
+	json_object_set_new(j, "device_api", json_str(t->device_api));
+	if (t->name)
+		json_object_set_new(j, "name", json_str(t->name));
+	if (t->description)
+		json_object_set_new(j, "description", json_str(t->description));
+	return j;
+}
+
+int cmd_types(struct ctx *ctx, struct cmd_args *args)
+{
+	struct group_writer gw = { .f = stdout };
+	bool json = has_opt(args, OPT_DUMPJSON);
+	struct strv parents = { 0 };
+	struct mdev_error err;
+
+	if (model_parents(&ctx->rfs, &parents, &err) < 0)
+		return fail(ctx, "%s", err.msg);
+	for (size_t p = 0; p < parents.n; p++) {
+		struct mdev_type_info *types;
+		size_t n;
+
+		if (args->parent && strcmp(parents.v[p], args->parent) != 0)
+			continue;
+		if (model_types(&ctx->rfs, parents.v[p], &types, &n, &err) < 0) {
+			warnf("skipping parent %s: %s", parents.v[p], err.msg);
+			continue;
+		}
+		if (!json)
+			print_text(parents.v[p], types, n);
+		for (size_t i = 0; json && i < n; i++) {
+			json_t *j = type_json(&types[i]);
+
+			gw_item(&gw, parents.v[p], types[i].id, j);
+			json_decref(j);
+		}
+		model_types_free(types, n);
+	}
+	strv_free(&parents);
+	if (json)
+		gw_finish(&gw);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Starting a device from its config: every precondition, create, attributes, rollback. */
+#ifndef MDEVADM_LIFECYCLE_H
+#define MDEVADM_LIFECYCLE_H
+
+#include "store.h"
+#include "error.h"
+#include "rootfs.h"
+
+/* How long to wait for a created device to show up before writing attributes. */
+#define DEVICE_APPEAR_TIMEOUT_MS 2000
+
+/*
+ * Creates UUID on PARENT as CFG describes.  Fails without touching sysfs when
+ * the device is already active or cannot be created; when an attribute write
+ * fails the device is removed again, so a failure leaves sysfs as it was.
+ * Returns -EALREADY when UUID is active already.
+ */
+int device_start(const struct rootfs *rfs, const char *parent, const char *uuid,
+		 const struct mdev_config *cfg, struct mdev_error *err);
+
+/* Reads a --jsonfile argument ("-" is standard input) into CFG. */
+int config_read_file(const char *path, struct mdev_config *cfg, struct mdev_error *err);
+
+#endif

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Rooted filesystem access built on openat2(RESOLVE_IN_ROOT). */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Kernels before 5.6 lack openat2; there we fall back to a lexical check. */
+static bool have_openat2 = true;
+
+int rootfs_open(struct rootfs *rfs, const char *dir)
+{
+	rfs->fd = open(dir && *dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfs->fd < 0)
+		return -errno;
+	rfs->path = strdup(dir && *dir ? dir : "/");
+	if (!rfs->path) {
+		close(rfs->fd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void rootfs_close(struct rootfs *rfs)
+{
+	if (rfs->fd >= 0)
+		close(rfs->fd);
+	free(rfs->path);
+	rfs->fd = -1;
+	rfs->path = NULL;
+}
+
+bool rfs_valid_name(const char *name)
+{
+	return name && *name && strlen(name) <= NAME_MAX && !strchr(name, '/') &&
+	       strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+int rfs_path(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* The fallback refuses ".." components outright; sysfs links are followed. */
+static bool lexically_inside(const char *path)
+{
+	const char *p = path;
+
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return false;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	return true;
+}
+
+int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	while (*path == '/')
+		path++;
+	if (!*path)
+		path = ".";
+	if (have_openat2) {
+		fd = (int)syscall(SYS_openat2, rfs->fd, path, &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS)
+			return -errno;
+		have_openat2 = false;
+	}
+	if (!lexically_inside(path))
+		return -EXDEV;
+	fd = openat(rfs->fd, path, flags | O_CLOEXEC, mode);
+	return fd < 0 ? -errno : fd;
+}
+
+int rfs_openf(const struct rootfs *rfs, int flags, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return rfs_open(rfs, path, flags, 0);
+}
+
+static int read_fd_small(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	do {
+		n = read(fd, buf, size - 1);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (memchr(buf, '\0', (size_t)n))
+		return -EILSEQ;
+	return (int)n;
+}
+
+int rfs_read(const struct rootfs *rfs, const char *path, char *buf, size_t size)
+{
+	int fd = rfs_open(rfs, path, O_RDONLY | O_NOFOLLOW, 0);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = read_fd_small(fd, buf, size);
+	close(fd);
+	return r;
+}
+
+int rfs_read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = read_fd_small(fd, buf, size);
+	close(fd);
+	return r;
+}
+
+/* Opens the directory holding PATH's last component and returns that name. */
+static int open_dir_of(const struct rootfs *rfs, const char *path, const char **base)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (!slash) {
+		int fd = fcntl(rfs->fd, F_DUPFD_CLOEXEC, 0);
+
+		*base = path;
+		return fd < 0 ? -errno : fd;
+	}
+	len = (size_t)(slash - path);
+	if (len >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	*base = slash + 1;
+	return rfs_open(rfs, dir, O_PATH | O_DIRECTORY, 0);
+}
+
+int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t size)
+{
+	const char *base;
+	int dfd = open_dir_of(rfs, path, &base);
+	ssize_t n;
+
+	if (dfd < 0)
+		return dfd;
+	n = readlinkat(dfd, base, buf, size - 1);
+	close(dfd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int rfs_write(const struct rootfs *rfs, const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	int fd = rfs_open(rfs, path, O_WRONLY | O_NOFOLLOW, 0);
+	ssize_t n;
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	do {
+		n = write(fd, value, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0 && errno != EINTR)
+		r = -errno;
+	return r;
+}
+
+const char *rfs_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int rfs_mkdirs(const struct rootfs *rfs, const char *path)
+{
+	char buf[PATH_MAX];
+	char *p;
+	int fd;
+
+	if (rfs_path(buf, sizeof(buf), "%s", path) < 0)
+		return -ENAMETOOLONG;
+	for (p = buf;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (*buf) {
+			fd = rfs_open(rfs, buf, O_PATH | O_DIRECTORY, 0);
+			if (fd >= 0) {
+				close(fd);
+			} else {
+				const char *base;
+				int dfd = open_dir_of(rfs, buf, &base);
+				int r;
+
+				if (dfd < 0)
+					return dfd;
+				r = mkdirat(dfd, base, 0755) < 0 && errno != EEXIST ? -errno : 0;
+				close(dfd);
+				if (r < 0)
+					return r;
+			}
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int rfs_replace_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, r;
+
+	if (rfs_path(tmp, sizeof(tmp), ".%s.tmp.%ld", name, (long)getpid()) < 0)
+		return -ENAMETOOLONG;
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	r = write_full(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	return fsync(dirfd) < 0 ? -errno : 0;
+}
+
+int read_all_fd(int fd, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap > (64u << 20)) {
+				free(buf);
+				return -EFBIG;
+			}
+			nb = realloc(buf, cap * 2 + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			free(buf);
+			return (int)r;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Rooted filesystem access: every path is resolved inside one root directory. */
+#ifndef MDEVADM_ROOTFS_H
+#define MDEVADM_ROOTFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * All paths given to these functions are relative to the root ("/" or the
+ * --root tree).  Resolution never leaves the root: ".." and absolute symlinks
+ * are clamped to it, so a hostile fake tree cannot redirect a read or write.
+ * Functions return 0 (or a count) on success and a negative errno on failure.
+ */
+struct rootfs {
+	int fd;
+	char *path;
+};
+
+int rootfs_open(struct rootfs *rfs, const char *dir);
+void rootfs_close(struct rootfs *rfs);
+
+/* True when NAME is one non-empty path component other than "." and "..". */
+bool rfs_valid_name(const char *name);
+
+/* Formats a root-relative path; -ENAMETOOLONG when it does not fit. */
+__attribute__((format(printf, 3, 4))) int rfs_path(char *buf, size_t size, const char *fmt,
+						    ...);
+
+int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode);
+__attribute__((format(printf, 3, 4))) int rfs_openf(const struct rootfs *rfs, int flags,
+						     const char *fmt, ...);
+
+/*
+ * Reads a small attribute file into BUF (NUL-terminated, trailing newline
+ * removed).  Returns its length.
+ */
+int rfs_read(const struct rootfs *rfs, const char *path, char *buf, size_t size);
+/* Like rfs_read for NAME inside the open directory DIRFD (one component). */
+int rfs_read_at(int dirfd, const char *name, char *buf, size_t size);
+
+/* Reads the target of the symlink at PATH (NUL-terminated). */
+int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t size);
+
+/* Writes VALUE to an existing attribute file in one write(2), as sysfs wants. */
+int rfs_write(const struct rootfs *rfs, const char *path, const char *value);
+
+/* Last component of a link target or path. */
+const char *rfs_basename(const char *path);
+
+/* Creates PATH and missing parents inside the root (mode 0755). */
+int rfs_mkdirs(const struct rootfs *rfs, const char *path);
+
+/*
+ * Replaces the file NAME in directory DIRFD with DATA atomically: temp file in
+ * the same directory, fsync, rename, fsync of the directory.
+ */
+int rfs_replace_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+
+/* Reads all of FD (a file, pipe or /dev/stdin) into a malloc'd buffer. */
+int read_all_fd(int fd, char **out, size_t *len);
+
+#endif

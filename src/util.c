@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Allocation, string vectors and UUID helpers. */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+static void oom(void)
+{
+	fputs("mdevadm: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	return s;
+}
+
+void strv_push(struct strv *sv, const char *s)
+{
+	if (sv->n == sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 16;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
+	}
+	sv->v[sv->n++] = xstrdup(s);
+}
+
+int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(struct strv *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_strp);
+}
+
+void strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+bool uuid_is_canonical(const char *s)
+{
+	static const char dash[] = { [8] = 1, [13] = 1, [18] = 1, [23] = 1 };
+
+	for (int i = 0; i < 36; i++) {
+		if (i < (int)sizeof(dash) && dash[i]) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return s[36] == '\0';
+}
+
+bool uuid_normalize(const char *in, char out[UUID_STR_LEN])
+{
+	char buf[UUID_STR_LEN];
+	size_t len = strlen(in);
+	uuid_t u;
+
+	if (len == 38 && in[0] == '{' && in[37] == '}') {
+		in++;
+		len = 36;
+	}
+	if (len == 32) {
+		for (size_t i = 0; i < 32; i++)
+			if (!isxdigit((unsigned char)in[i]))
+				return false;
+		snprintf(buf, sizeof(buf), "%.8s-%.4s-%.4s-%.4s-%.12s", in, in + 8, in + 12,
+			 in + 16, in + 20);
+	} else if (len == 36) {
+		memcpy(buf, in, 36);
+		buf[36] = '\0';
+	} else {
+		return false;
+	}
+	if (uuid_parse(buf, u) < 0)
+		return false;
+	uuid_unparse_lower(u, out);
+	return true;
+}
+
+void uuid_new(char out[UUID_STR_LEN])
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, out);
+}

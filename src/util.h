@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small helpers: allocation that cannot fail, string vectors, UUIDs. */
+#ifndef MDEVADM_UTIL_H
+#define MDEVADM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define UUID_STR_LEN 37
+
+/* Out of memory is not recoverable for a command-line tool: these abort. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+__attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+void strv_push(struct strv *sv, const char *s);
+void strv_sort(struct strv *sv);
+void strv_free(struct strv *sv);
+
+/*
+ * Accepts a UUID hyphenated, as 32 hex digits or braced, in any case, and
+ * writes its canonical lower-case hyphenated form to OUT.
+ */
+bool uuid_normalize(const char *in, char out[UUID_STR_LEN]);
+bool uuid_is_canonical(const char *s);
+void uuid_new(char out[UUID_STR_LEN]);
+
+/* Byte-wise comparison for qsort over char * arrays. */
+int cmp_strp(const void *a, const void *b);
+
+#endif
