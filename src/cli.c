@@ -19,7 +19,8 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	[OPT_DEFINED] = { "defined", 'd', NULL, "act on defined (persistent) devices" },
 	[OPT_DUMPJSON] = { "dumpjson", 0, NULL, "print JSON instead of text" },
 	[OPT_VERBOSE] = { "verbose", 'v', NULL, "also show attributes" },
-	[OPT_JSONFILE] = { "jsonfile", 0, "FILE", "read the device config from FILE ('-' or /dev/stdin for standard input)" },
+	[OPT_JSONFILE] = { "jsonfile", 0, "FILE",
+			   "read the device config from FILE ('-' or /dev/stdin for standard input)" },
 	[OPT_FORCE] = { "force", 'f', NULL, "go on even when a callout script objects" },
 	[OPT_ADDATTR] = { "addattr", 0, "NAME", "add attribute NAME (needs --value)" },
 	[OPT_DELATTR] = { "delattr", 0, NULL, "delete the attribute at --index, or the last" },
@@ -44,8 +45,8 @@ const struct command commands[] = {
 	{ "modify", cmd_modify, "change a device's definition",
 	  "-u UUID [-p PARENT] [-t TYPE] [-a|-m] [--addattr NAME --value VALUE [-i N]] "
 	  "[--delattr [-i N]] [--jsonfile FILE [-l [-d]]] [-f]",
-	  O(UUID) | O(PARENT) | O(TYPE) | O(AUTO) | O(MANUAL) | O(ADDATTR) | O(DELATTR) |
-		  O(INDEX) | O(VALUE) | O(JSONFILE) | O(LIVE) | O(DEFINED) | O(FORCE),
+	  O(UUID) | O(PARENT) | O(TYPE) | O(AUTO) | O(MANUAL) | O(ADDATTR) | O(DELATTR) | O(INDEX) |
+		  O(VALUE) | O(JSONFILE) | O(LIVE) | O(DEFINED) | O(FORCE),
 	  0, 0, false },
 	{ "start", cmd_start, "start a defined or transient device",
 	  "[-u UUID] [-p PARENT] [-t TYPE | --jsonfile FILE] [-f]",
@@ -77,13 +78,14 @@ void usage_main(FILE *f, const char *prog)
 	for (const struct command *c = commands; c->name; c++)
 		if (!c->hidden)
 			fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\n"
-		   "Global options:\n"
-		   "      --root DIR  act on the tree under DIR instead of / (also MDEVCTL_ENV_ROOT)\n"
-		   "  -h, --help      show this help\n"
-		   "  -V, --version   show the version\n"
-		   "\n"
-		   "Run '%s COMMAND --help' for a command's options.\n",
+	fprintf(f,
+		"\n"
+		"Global options:\n"
+		"      --root DIR  act on the tree under DIR instead of / (also MDEVCTL_ENV_ROOT)\n"
+		"  -h, --help      show this help\n"
+		"  -V, --version   show the version\n"
+		"\n"
+		"Run '%s COMMAND --help' for a command's options.\n",
 		prog);
 }
 
@@ -229,8 +231,8 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 			break;
 		case OPT_INDEX:
 			if (parse_index(optarg, &args->index) < 0)
-				return usage_error(ctx, "invalid index '%s': expected a number >= 0",
-						   optarg);
+				return usage_error(
+					ctx, "invalid index '%s': expected a number >= 0", optarg);
 			break;
 		default:
 			break;

@@ -34,7 +34,7 @@ enum opt_id {
 
 struct opt_def {
 	const char *name;
-	int short_name; /* 0 when long only */
+	int short_name;	 /* 0 when long only */
 	const char *arg; /* NULL for flags */
 	const char *help;
 };
@@ -85,8 +85,7 @@ int cli_dispatch(struct ctx *ctx, int argc, char **argv);
 void usage_main(FILE *f, const char *prog);
 
 /* Reports a misuse of the running command and returns EXIT_USAGE. */
-__attribute__((format(printf, 2, 3))) int usage_error(const struct ctx *ctx, const char *fmt,
-						       ...);
+__attribute__((format(printf, 2, 3))) int usage_error(const struct ctx *ctx, const char *fmt, ...);
 /* Reports a failure of the running command and returns EXIT_FAILURE. */
 __attribute__((format(printf, 2, 3))) int fail(const struct ctx *ctx, const char *fmt, ...);
 

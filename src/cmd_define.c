@@ -57,7 +57,8 @@ int cmd_define(struct ctx *ctx, struct cmd_args *args)
 		model_active_get(&ctx->rfs, args->uuid, &act);
 	parent = args->parent ? args->parent : act.parent;
 	if (!parent) {
-		r = fail(ctx, "cannot define %s: it is not active, so --parent and --type are needed",
+		r = fail(ctx,
+			 "cannot define %s: it is not active, so --parent and --type are needed",
 			 args->uuid);
 		goto out;
 	}
@@ -68,7 +69,8 @@ int cmd_define(struct ctx *ctx, struct cmd_args *args)
 	config_clear(&old);
 	if (r != -ENOENT) {
 		/* a broken file still is a definition: never overwrite it silently */
-		r = fail(ctx, "refusing to overwrite existing config for %s/%s", parent, args->uuid);
+		r = fail(ctx, "refusing to overwrite existing config for %s/%s", parent,
+			 args->uuid);
 		goto out;
 	}
 	r = store_save(&ctx->rfs, parent, args->uuid, &cfg, &err);
@@ -121,10 +123,10 @@ static int find_one(struct ctx *ctx, const char *uuid, const char *parent, const
 	if (found->n == 1)
 		return 0;
 	if (!found->n)
-		return fail(ctx, "cannot %s %s: not defined%s%s", action, uuid, parent ? " on " : "",
-			    parent ? parent : "");
-	return fail(ctx, "cannot %s %s: defined on several parents (%s, %s%s): use --parent", action,
-		    uuid, found->v[0], found->v[1], found->n > 2 ? ", ..." : "");
+		return fail(ctx, "cannot %s %s: not defined%s%s", action, uuid,
+			    parent ? " on " : "", parent ? parent : "");
+	return fail(ctx, "cannot %s %s: defined on several parents (%s, %s%s): use --parent",
+		    action, uuid, found->v[0], found->v[1], found->n > 2 ? ", ..." : "");
 }
 
 static int check_modify_args(struct ctx *ctx, const struct cmd_args *args)
@@ -146,8 +148,9 @@ static int check_modify_args(struct ctx *ctx, const struct cmd_args *args)
 	if (has_opt(args, OPT_INDEX) && !(args->seen & (OPTBIT(OPT_ADDATTR) | OPTBIT(OPT_DELATTR))))
 		return usage_error(ctx, "--index needs --addattr or --delattr");
 	if (args->jsonfile && (args->seen & edits))
-		return usage_error(ctx, "--jsonfile replaces the whole config: it cannot be combined "
-					"with other changes");
+		return usage_error(ctx,
+				   "--jsonfile replaces the whole config: it cannot be combined "
+				   "with other changes");
 	if (has_opt(args, OPT_LIVE) && !args->jsonfile)
 		return usage_error(ctx, "--live needs --jsonfile");
 	if (args->jsonfile && !has_opt(args, OPT_LIVE) && !args->parent)
@@ -193,8 +196,9 @@ int cmd_modify(struct ctx *ctx, struct cmd_args *args)
 	if (r)
 		return r;
 	if (has_opt(args, OPT_LIVE))
-		return fail(ctx, "cannot change %s live: no callout script supports live changes "
-				 "for its type",
+		return fail(ctx,
+			    "cannot change %s live: no callout script supports live changes "
+			    "for its type",
 			    args->uuid);
 	lock = store_lock(&ctx->rfs, &err);
 	if (lock < 0)

@@ -22,35 +22,41 @@ static int resolve_start(struct ctx *ctx, struct cmd_args *args, struct strv *fo
 		if (store_find(&ctx->rfs, args->uuid, args->parent, found, &err) < 0)
 			return fail(ctx, "%s", err.msg);
 		if (found->n > 1)
-			return fail(ctx, "cannot start %s: defined on several parents (%s, %s%s): use "
-					 "--parent",
-				    args->uuid, found->v[0], found->v[1], found->n > 2 ? ", ..." : "");
+			return fail(ctx,
+				    "cannot start %s: defined on several parents (%s, %s%s): use "
+				    "--parent",
+				    args->uuid, found->v[0], found->v[1],
+				    found->n > 2 ? ", ..." : "");
 	}
 	if (found->n == 1) {
 		*parent = found->v[0];
 		if (args->jsonfile)
-			return usage_error(ctx, "%s is defined on %s: --jsonfile is only for "
-						"transient devices",
+			return usage_error(ctx,
+					   "%s is defined on %s: --jsonfile is only for "
+					   "transient devices",
 					   args->uuid, *parent);
 		if (store_load(&ctx->rfs, *parent, args->uuid, cfg, &err) < 0)
 			return fail(ctx, "cannot start %s: %s", args->uuid, err.msg);
 		if (args->type && strcmp(args->type, cfg->type) != 0)
-			return fail(ctx, "cannot start %s: --type %s conflicts with its definition "
-					 "(type %s on %s)",
+			return fail(ctx,
+				    "cannot start %s: --type %s conflicts with its definition "
+				    "(type %s on %s)",
 				    args->uuid, args->type, cfg->type, *parent);
 		return 0;
 	}
 	if (!args->parent || (!args->type && !args->jsonfile)) {
 		if (has_opt(args, OPT_UUID))
-			return fail(ctx, "cannot start %s: not defined%s%s, and a transient device "
-					 "needs --parent and --type (or --jsonfile)",
+			return fail(ctx,
+				    "cannot start %s: not defined%s%s, and a transient device "
+				    "needs --parent and --type (or --jsonfile)",
 				    args->uuid, args->parent ? " on " : "",
 				    args->parent ? args->parent : "");
 		return usage_error(ctx, "a transient device needs --parent and --type (or "
 					"--jsonfile)");
 	}
 	if (args->jsonfile)
-		return config_read_file(args->jsonfile, cfg, &err) < 0 ? fail(ctx, "%s", err.msg) : 0;
+		return config_read_file(args->jsonfile, cfg, &err) < 0 ? fail(ctx, "%s", err.msg)
+								       : 0;
 	cfg->type = xstrdup(args->type);
 	return 0;
 }

@@ -40,8 +40,8 @@ static void emit(struct lister *l, const char *parent, const char *uuid,
 	json_t *j;
 
 	if (!l->json) {
-		printf("%s %s %s %s%s\n", uuid, parent, cfg->type, cfg->autostart ? "auto" : "manual",
-		       mark);
+		printf("%s %s %s %s%s\n", uuid, parent, cfg->type,
+		       cfg->autostart ? "auto" : "manual", mark);
 		if (l->verbose)
 			print_attrs(cfg);
 		return;
@@ -57,8 +57,7 @@ static void emit(struct lister *l, const char *parent, const char *uuid,
 }
 
 /* Loads PARENT/UUID when it exists and is valid; bad files are warned about. */
-static bool load_def(struct ctx *ctx, const char *parent, const char *uuid,
-		     struct mdev_config *cfg)
+static bool load_def(struct ctx *ctx, const char *parent, const char *uuid, struct mdev_config *cfg)
 {
 	struct mdev_error err;
 	int r = store_load(&ctx->rfs, parent, uuid, cfg, &err);
@@ -96,7 +95,8 @@ static int list_active(struct lister *l, const struct cmd_args *args)
 		if (args->parent && strcmp(a->parent, args->parent) != 0)
 			continue;
 		/* a definition of another type is not what is running */
-		defined = load_def(l->ctx, a->parent, a->uuid, &cfg) && strcmp(cfg.type, a->type) == 0;
+		defined = load_def(l->ctx, a->parent, a->uuid, &cfg) &&
+			  strcmp(cfg.type, a->type) == 0;
 		if (!defined) {
 			config_clear(&cfg);
 			cfg.type = xstrdup(a->type);

@@ -16,7 +16,7 @@ struct mdev_error {
 };
 
 __attribute__((format(printf, 3, 4))) int mdev_errorf(struct mdev_error *err, int code,
-						       const char *fmt, ...);
+						      const char *fmt, ...);
 
 /* A person-readable reason for an errno returned by a sysfs write. */
 const char *sysfs_strerror(int code);

@@ -35,9 +35,9 @@ int device_start(const struct rootfs *rfs, const char *parent, const char *uuid,
 		return r;
 	r = model_wait_active(rfs, uuid, DEVICE_APPEAR_TIMEOUT_MS);
 	if (r < 0)
-		return mdev_errorf(err, -r,
-				   "created %s on %s but it did not appear in /sys/bus/mdev/devices",
-				   uuid, parent);
+		return mdev_errorf(
+			err, -r, "created %s on %s but it did not appear in /sys/bus/mdev/devices",
+			uuid, parent);
 	for (size_t i = 0; i < cfg->nattrs; i++) {
 		r = model_write_attr(rfs, uuid, cfg->attrs[i].name, cfg->attrs[i].value, err);
 		if (r < 0)

@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 				printf("%s %s\n", ctx.prog, PACKAGE_VERSION);
 				return flush_stdout(ctx.prog);
 			default:
-				if (optopt == 'r' || (optind > 0 && strncmp(argv[optind - 1], "--root", 6) == 0))
+				if (optopt == 'r' ||
+				    (optind > 0 && strncmp(argv[optind - 1], "--root", 6) == 0))
 					return usage_error(&ctx, "--root needs a directory");
 				return usage_error(&ctx, "unknown option '%s'", argv[optind - 1]);
 			}

@@ -166,8 +166,7 @@ static const char *parent_from_link(char *link)
 }
 
 /* Fills A from the device link UUID in the open devices directory DEVS. */
-int model_active_at(const struct rootfs *rfs, int devs, const char *uuid,
-		       struct mdev_active *a)
+int model_active_at(const struct rootfs *rfs, int devs, const char *uuid, struct mdev_active *a)
 {
 	char link[PATH_MAX], type[PATH_MAX], path[PATH_MAX];
 	const char *parent, *tname;
@@ -221,8 +220,8 @@ int model_active_all(const struct rootfs *rfs, struct active_list *out, struct m
 	if (fd == -ENOENT)
 		return 0; /* mdev core not loaded: nothing is active */
 	if (fd < 0)
-		return mdev_errorf(err, -fd, "cannot list active devices in /%s: %s",
-				   SYS_DEVICES, strerror(-fd));
+		return mdev_errorf(err, -fd, "cannot list active devices in /%s: %s", SYS_DEVICES,
+				   strerror(-fd));
 	devs = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	d = fdopendir(fd);
 	if (!d || devs < 0) {
@@ -315,8 +314,8 @@ int model_check_creatable(const struct rootfs *rfs, const char *parent, const ch
 		return mdev_errorf(err, ENODEV, "parent device %s not found%s", parent, hint);
 	}
 	close(fd);
-	r = rfs_path(hint, sizeof(hint), SYS_PARENTS "/%s/mdev_supported_types/%s/available_instances",
-		     parent, type);
+	r = rfs_path(hint, sizeof(hint),
+		     SYS_PARENTS "/%s/mdev_supported_types/%s/available_instances", parent, type);
 	if (r == 0)
 		r = rfs_read(rfs, hint, buf, sizeof(buf));
 	if (r == -ENOENT || r == -ENOTDIR)
@@ -328,15 +327,16 @@ int model_check_creatable(const struct rootfs *rfs, const char *parent, const ch
 	errno = 0;
 	avail = strtol(buf, &end, 10);
 	if (errno || *end || end == buf)
-		return mdev_errorf(err, EINVAL, "parent %s reports garbage as available instances of %s",
-				   parent, type);
+		return mdev_errorf(err, EINVAL,
+				   "parent %s reports garbage as available instances of %s", parent,
+				   type);
 	if (avail <= 0)
 		return mdev_errorf(err, ENOSPC, "no available instances of %s on %s", type, parent);
 	return 0;
 }
 
-int model_create(const struct rootfs *rfs, const char *parent, const char *type,
-		 const char *uuid, struct mdev_error *err)
+int model_create(const struct rootfs *rfs, const char *parent, const char *type, const char *uuid,
+		 struct mdev_error *err)
 {
 	char path[PATH_MAX];
 	int r;

@@ -55,8 +55,8 @@ void active_clear(struct mdev_active *a);
 int model_check_creatable(const struct rootfs *rfs, const char *parent, const char *type,
 			  struct mdev_error *err);
 
-int model_create(const struct rootfs *rfs, const char *parent, const char *type,
-		 const char *uuid, struct mdev_error *err);
+int model_create(const struct rootfs *rfs, const char *parent, const char *type, const char *uuid,
+		 struct mdev_error *err);
 int model_remove(const struct rootfs *rfs, const char *uuid, struct mdev_error *err);
 int model_write_attr(const struct rootfs *rfs, const char *uuid, const char *name,
 		     const char *value, struct mdev_error *err);

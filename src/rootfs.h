@@ -25,12 +25,11 @@ void rootfs_close(struct rootfs *rfs);
 bool rfs_valid_name(const char *name);
 
 /* Formats a root-relative path; -ENAMETOOLONG when it does not fit. */
-__attribute__((format(printf, 3, 4))) int rfs_path(char *buf, size_t size, const char *fmt,
-						    ...);
+__attribute__((format(printf, 3, 4))) int rfs_path(char *buf, size_t size, const char *fmt, ...);
 
 int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode);
 __attribute__((format(printf, 3, 4))) int rfs_openf(const struct rootfs *rfs, int flags,
-						     const char *fmt, ...);
+						    const char *fmt, ...);
 
 /*
  * Reads a small attribute file into BUF (NUL-terminated, trailing newline

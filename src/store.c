@@ -83,8 +83,8 @@ int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t wh
 				return -EINVAL;
 			}
 			if (!rfs_valid_name(key)) {
-				snprintf(why, whylen, "attrs[%zu] has invalid attribute name '%s'", i,
-					 key);
+				snprintf(why, whylen, "attrs[%zu] has invalid attribute name '%s'",
+					 i, key);
 				return -EINVAL;
 			}
 		}
@@ -105,8 +105,7 @@ int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t wh
 	return 0;
 }
 
-int config_parse(const char *data, size_t len, struct mdev_config *cfg, char *why,
-		 size_t whylen)
+int config_parse(const char *data, size_t len, struct mdev_config *cfg, char *why, size_t whylen)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -138,8 +137,7 @@ json_t *config_to_json(const struct mdev_config *cfg)
 	return root;
 }
 
-int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name,
-		       const char *value)
+int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name, const char *value)
 {
 	if (index > cfg->nattrs)
 		return -ERANGE;
@@ -240,8 +238,7 @@ int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 	return 0;
 }
 
-static int scan_names(const struct rootfs *rfs, const char *path, struct strv *out,
-		      bool want_dirs)
+static int scan_names(const struct rootfs *rfs, const char *path, struct strv *out, bool want_dirs)
 {
 	struct dirent *de;
 	DIR *d;

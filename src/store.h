@@ -32,12 +32,10 @@ void config_copy(struct mdev_config *dst, const struct mdev_config *src);
  * says what is wrong in WHY.
  */
 int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t whylen);
-int config_parse(const char *data, size_t len, struct mdev_config *cfg, char *why,
-		 size_t whylen);
+int config_parse(const char *data, size_t len, struct mdev_config *cfg, char *why, size_t whylen);
 json_t *config_to_json(const struct mdev_config *cfg);
 
-int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name,
-		       const char *value);
+int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name, const char *value);
 int config_attr_delete(struct mdev_config *cfg, size_t index);
 
 /* Loads PARENT/UUID: 0, -ENOENT when not defined, another error with ERR set. */

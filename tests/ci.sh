@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The whole test suite, as CI runs it: formatting, a -Werror build with `make check`, the same
+# suite under ASan+UBSan (any report fails), a valgrind leak check, and `make check` as a
+# non-root user when run as root.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/mdevadm-ci.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$src"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "autoreconf"
+autoreconf -fi >/dev/null
+
+step "clang-format"
+clang-format --dry-run --Werror src/*.c src/*.h tests/*.c bench/*.c
+
+step "build with -Werror, make check"
+mkdir "$work/build"
+(cd "$work/build" && "$src/configure" -q --enable-werror && make -j"$(nproc)" >/dev/null &&
+	make -j"$(nproc)" check) || { cat "$work"/build/tests/*.log 2>/dev/null | grep -v '^ok' | head -200; exit 1; }
+
+step "sanitizers (address, undefined), make check"
+mkdir "$work/san" "$work/san-logs"
+san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+(cd "$work/san" && "$src/configure" -q --enable-werror CFLAGS="$san_flags" LDFLAGS="-fsanitize=address,undefined" &&
+	make -j"$(nproc)" >/dev/null &&
+	ASAN_OPTIONS="log_path=$work/san-logs/asan:detect_leaks=1" \
+	UBSAN_OPTIONS="log_path=$work/san-logs/ubsan:print_stacktrace=1" \
+	make -j"$(nproc)" check) || { cat "$work"/san/tests/*.log 2>/dev/null | grep -v '^ok' | head -200; exit 1; }
+if compgen -G "$work/san-logs/*" >/dev/null; then
+	cat "$work"/san-logs/* | head -100
+	echo "sanitizer reports found" >&2
+	exit 1
+fi
+
+step "valgrind: no leaks, no errors"
+demo="$work/demo"
+cp -a "$src/contrib/demo" "$demo"
+vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all "$@" >/dev/null; }
+bin="$work/build/src/mdevadm"
+for args in "types" "types --dumpjson" "list" "list -d -v" "list -d --dumpjson" "list --dumpjson" \
+	"define -p mtty -t mtty-1" "modify -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a --addattr a --value b" \
+	"start -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a" "stop -u c109cf76-5f47-4b8a-b074-dff5f464a8a0" \
+	"start-parent-mdevs 0000:3b:00.0" "undefine -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a" \
+	"list -u bad" "start -p nope -t x"; do
+	# shellcheck disable=SC2086
+	vg "$bin" --root "$demo" $args || [ $? -ne 99 ] || { echo "valgrind: $args" >&2; exit 1; }
+done
+echo "valgrind clean"
+
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	step "make check as a non-root user"
+	cp -a "$work/build" "$work/build-user"
+	chown -R nobody "$work/build-user"
+	chmod 755 "$work"
+	(cd "$work/build-user" && runuser -u nobody -- env HOME="$work/build-user" \
+		make -j"$(nproc)" check MDEVADM="$work/build-user/src/mdevadm" >/dev/null) ||
+		{ cat "$work"/build-user/tests/*.log | grep -v '^ok' | head -200; exit 1; }
+	echo "non-root make check passed"
+fi
+step "all passed"
