@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shell.h"
 #include "store.h"
 
 const struct opt_def opt_defs[OPT_COUNT] = {
@@ -27,6 +28,10 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	[OPT_INDEX] = { "index", 'i', "N", "position for --addattr/--delattr" },
 	[OPT_VALUE] = { "value", 0, "VALUE", "value for --addattr" },
 	[OPT_LIVE] = { "live", 'l', NULL, "change the running device (needs --jsonfile)" },
+	[OPT_GROUP] = { "group", 'g', "N", "IOMMU group number" },
+	[OPT_ENABLE] = { "enable", 0, NULL, "turn the setting on" },
+	[OPT_DISABLE] = { "disable", 0, NULL, "turn the setting off" },
+	[OPT_KEEP_GOING] = { "keep-going", 0, NULL, "in batch mode, go on after a failing command" },
 };
 
 #define O(x) OPTBIT(OPT_##x)
@@ -55,6 +60,16 @@ const struct command commands[] = {
 	  false },
 	{ "start-parent-mdevs", cmd_start_parent_mdevs,
 	  "start every auto device of PARENT (used by the udev rule)", "PARENT", 0, 1, 1, true },
+	{ "groups", cmd_groups, "show IOMMU groups, their kind and members",
+	  "[-g N] [--dumpjson]", O(GROUP) | O(DUMPJSON), 0, 0, false },
+	{ "set-group-type", cmd_set_group_type, "set the default domain type of an IOMMU group",
+	  "-g N TYPE [-f]", O(GROUP) | O(FORCE), 1, 1, false },
+	{ "noiommu", cmd_noiommu, "show or toggle VFIO's unsafe no-IOMMU mode",
+	  "[--enable [-f] | --disable]", O(ENABLE) | O(DISABLE) | O(FORCE), 0, 0, false },
+	{ "shell", cmd_shell, "run commands interactively, or from standard input",
+	  "[--keep-going]", O(KEEP_GOING), 0, 0, false },
+	{ "__complete", cmd_complete, "print completion candidates for the shell completions",
+	  "WORD...", 0, 0, 1000, true },
 	{ 0 },
 };
 
@@ -77,7 +92,7 @@ void usage_main(FILE *f, const char *prog)
 		prog);
 	for (const struct command *c = commands; c->name; c++)
 		if (!c->hidden)
-			fprintf(f, "  %-10s %s\n", c->name, c->summary);
+			fprintf(f, "  %-15s %s\n", c->name, c->summary);
 	fprintf(f,
 		"\n"
 		"Global options:\n"
@@ -273,4 +288,9 @@ int cli_dispatch(struct ctx *ctx, int argc, char **argv)
 	free(args.pos);
 	ctx->cmd = NULL;
 	return r;
+}
+
+int cmd_shell(struct ctx *ctx, struct cmd_args *args)
+{
+	return shell_run(ctx, cli_dispatch, has_opt(args, OPT_KEEP_GOING));
 }

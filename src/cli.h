@@ -27,6 +27,10 @@ enum opt_id {
 	OPT_INDEX,
 	OPT_VALUE,
 	OPT_LIVE,
+	OPT_GROUP,
+	OPT_ENABLE,
+	OPT_DISABLE,
+	OPT_KEEP_GOING,
 	OPT_COUNT
 };
 
@@ -51,6 +55,7 @@ struct cmd_args {
 	const char *addattr;
 	const char *value;
 	unsigned long index;
+	unsigned long group;
 	int npos;
 	char **pos;
 };
@@ -98,5 +103,10 @@ int cmd_modify(struct ctx *ctx, struct cmd_args *args);
 int cmd_start(struct ctx *ctx, struct cmd_args *args);
 int cmd_stop(struct ctx *ctx, struct cmd_args *args);
 int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args);
+int cmd_groups(struct ctx *ctx, struct cmd_args *args);
+int cmd_set_group_type(struct ctx *ctx, struct cmd_args *args);
+int cmd_noiommu(struct ctx *ctx, struct cmd_args *args);
+int cmd_shell(struct ctx *ctx, struct cmd_args *args);
+int cmd_complete(struct ctx *ctx, struct cmd_args *args);
 
 #endif
