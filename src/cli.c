@@ -31,7 +31,11 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	[OPT_GROUP] = { "group", 'g', "N", "IOMMU group number" },
 	[OPT_ENABLE] = { "enable", 0, NULL, "turn the setting on" },
 	[OPT_DISABLE] = { "disable", 0, NULL, "turn the setting off" },
-	[OPT_KEEP_GOING] = { "keep-going", 0, NULL, "in batch mode, go on after a failing command" },
+	[OPT_KEEP_GOING] = { "keep-going", 0, NULL,
+			     "in batch mode, go on after a failing command" },
+	[OPT_WAIT] = { "wait", 0, "SECONDS",
+		       "wait until the device is bound and its VFIO node exists (default 10 s)",
+		       true },
 };
 
 #define O(x) OPTBIT(OPT_##x)
@@ -54,20 +58,22 @@ const struct command commands[] = {
 		  O(VALUE) | O(JSONFILE) | O(LIVE) | O(DEFINED) | O(FORCE),
 	  0, 0, false },
 	{ "start", cmd_start, "start a defined or transient device",
-	  "[-u UUID] [-p PARENT] [-t TYPE | --jsonfile FILE] [-f]",
-	  O(UUID) | O(PARENT) | O(TYPE) | O(JSONFILE) | O(FORCE), 0, 0, false },
+	  "[-u UUID] [-p PARENT] [-t TYPE | --jsonfile FILE] [--wait[=SECONDS]] [-f]",
+	  O(UUID) | O(PARENT) | O(TYPE) | O(JSONFILE) | O(WAIT) | O(FORCE), 0, 0, false },
 	{ "stop", cmd_stop, "stop an active device", "-u UUID [-f]", O(UUID) | O(FORCE), 0, 0,
 	  false },
 	{ "start-parent-mdevs", cmd_start_parent_mdevs,
 	  "start every auto device of PARENT (used by the udev rule)", "PARENT", 0, 1, 1, true },
-	{ "groups", cmd_groups, "show IOMMU groups, their kind and members",
-	  "[-g N] [--dumpjson]", O(GROUP) | O(DUMPJSON), 0, 0, false },
+	{ "groups", cmd_groups, "show IOMMU groups, their kind and members", "[-g N] [--dumpjson]",
+	  O(GROUP) | O(DUMPJSON), 0, 0, false },
 	{ "set-group-type", cmd_set_group_type, "set the default domain type of an IOMMU group",
 	  "-g N TYPE [-f]", O(GROUP) | O(FORCE), 1, 1, false },
 	{ "noiommu", cmd_noiommu, "show or toggle VFIO's unsafe no-IOMMU mode",
 	  "[--enable [-f] | --disable]", O(ENABLE) | O(DISABLE) | O(FORCE), 0, 0, false },
 	{ "shell", cmd_shell, "run commands interactively, or from standard input",
 	  "[--keep-going]", O(KEEP_GOING), 0, 0, false },
+	{ "monitor", cmd_monitor, "print device and definition events as they happen",
+	  "[--dumpjson]", O(DUMPJSON), 0, 0, false },
 	{ "__complete", cmd_complete, "print completion candidates for the shell completions",
 	  "WORD...", 0, 0, 1000, true },
 	{ 0 },
@@ -110,16 +116,20 @@ static void usage_command(FILE *f, const struct ctx *ctx, const struct command *
 		c->summary[0] - 'a' + 'A', c->summary + 1);
 	for (int i = 0; i < OPT_COUNT; i++) {
 		const struct opt_def *o = &opt_defs[i];
-		char flag[64];
+		char shortname[5] = "    ", flag[64];
 
 		if (!(c->opts & OPTBIT(i)))
 			continue;
-		snprintf(flag, sizeof(flag), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "  %-22s %s\n", o->short_name ? flag : flag + 1, o->help);
+		if (o->short_name)
+			snprintf(shortname, sizeof(shortname), "-%c, ", o->short_name);
+		snprintf(flag, sizeof(flag), "%s--%s%s%s%s", shortname, o->name,
+			 !o->arg	   ? ""
+			 : o->optional_arg ? "[="
+					   : " ",
+			 o->arg ? o->arg : "", o->optional_arg ? "]" : "", "");
+		fprintf(f, "  %-24s %s\n", flag, o->help);
 	}
-	fprintf(f, "  %-22s %s\n", "-h, --help", "show this help");
+	fprintf(f, "  %-24s %s\n", "-h, --help", "show this help");
 }
 
 int usage_error(const struct ctx *ctx, const char *fmt, ...)
@@ -175,7 +185,10 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 
 		if (!(c->opts & OPTBIT(i)))
 			continue;
-		longopts[nl++] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+		longopts[nl++] = (struct option){ o->name,
+						  !o->arg	    ? no_argument
+						  : o->optional_arg ? optional_argument
+								    : required_argument,
 						  NULL, 256 + i };
 		if (o->short_name) {
 			shortopts[ns++] = (char)o->short_name;
@@ -248,6 +261,17 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 			if (parse_index(optarg, &args->index) < 0)
 				return usage_error(
 					ctx, "invalid index '%s': expected a number >= 0", optarg);
+			break;
+		case OPT_GROUP:
+			if (parse_index(optarg, &args->group) < 0)
+				return usage_error(
+					ctx, "invalid group '%s': expected a number >= 0", optarg);
+			break;
+		case OPT_WAIT:
+			args->wait_s = 10;
+			if (optarg && parse_index(optarg, &args->wait_s) < 0)
+				return usage_error(ctx, "invalid --wait '%s': expected seconds",
+						   optarg);
 			break;
 		default:
 			break;

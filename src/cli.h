@@ -31,6 +31,7 @@ enum opt_id {
 	OPT_ENABLE,
 	OPT_DISABLE,
 	OPT_KEEP_GOING,
+	OPT_WAIT,
 	OPT_COUNT
 };
 
@@ -41,6 +42,7 @@ struct opt_def {
 	int short_name;	 /* 0 when long only */
 	const char *arg; /* NULL for flags */
 	const char *help;
+	bool optional_arg; /* --name[=ARG] */
 };
 
 extern const struct opt_def opt_defs[OPT_COUNT];
@@ -56,6 +58,7 @@ struct cmd_args {
 	const char *value;
 	unsigned long index;
 	unsigned long group;
+	unsigned long wait_s; /* --wait timeout in seconds */
 	int npos;
 	char **pos;
 };
@@ -108,5 +111,6 @@ int cmd_set_group_type(struct ctx *ctx, struct cmd_args *args);
 int cmd_noiommu(struct ctx *ctx, struct cmd_args *args);
 int cmd_shell(struct ctx *ctx, struct cmd_args *args);
 int cmd_complete(struct ctx *ctx, struct cmd_args *args);
+int cmd_monitor(struct ctx *ctx, struct cmd_args *args);
 
 #endif
