@@ -126,7 +126,7 @@ static void usage_command(FILE *f, const struct ctx *ctx, const struct command *
 			 !o->arg	   ? ""
 			 : o->optional_arg ? "[="
 					   : " ",
-			 o->arg ? o->arg : "", o->optional_arg ? "]" : "", "");
+			 o->arg ? o->arg : "", o->optional_arg ? "]" : "");
 		fprintf(f, "  %-24s %s\n", flag, o->help);
 	}
 	fprintf(f, "  %-24s %s\n", "-h, --help", "show this help");
