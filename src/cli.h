@@ -70,6 +70,7 @@ static inline bool has_opt(const struct cmd_args *a, enum opt_id id)
 
 struct ctx {
 	struct rootfs rfs;
+	struct callouts *co;
 	const char *prog;
 	const char *cmd; /* the running command, for messages */
 };

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "callout.h"
 #include "cli.h"
 #include "store.h"
 #include "lifecycle.h"
@@ -28,7 +29,28 @@ static int build_definition(struct ctx *ctx, const struct cmd_args *args,
 		return usage_error(ctx, "no type given for %s on %s: use --type", args->uuid,
 				   parent);
 	cfg->autostart = has_opt(args, OPT_AUTO);
+	/* defining a running device records its attributes, as its callout reports them */
+	if (act->parent && strcmp(act->parent, parent) == 0 && strcmp(act->type, cfg->type) == 0 &&
+	    co_get_attrs(ctx->co, args->uuid, parent, cfg, &err) < 0)
+		return fail(ctx, "cannot define %s: %s", args->uuid, err.msg);
 	return 0;
+}
+
+/* Stores CFG as PARENT/UUID between the pre and post callouts of ACTION. */
+static int save_with_callouts(struct ctx *ctx, const struct cmd_args *args, const char *parent,
+			      const struct mdev_config *cfg, enum co_action action)
+{
+	struct co_call call = { ctx->co, args->uuid, parent, cfg, action, -1 };
+	struct mdev_error err;
+	int r;
+
+	if (co_pre(&call, has_opt(args, OPT_FORCE), &err) < 0)
+		return fail(ctx, "%s", err.msg);
+	r = store_save(&ctx->rfs, parent, args->uuid, cfg, &err);
+	co_post(&call, r == 0);
+	return r < 0 ? fail(ctx, "cannot %s %s: %s", action == ACT_DEFINE ? "define" : "modify",
+			    args->uuid, err.msg)
+		     : 0;
 }
 
 int cmd_define(struct ctx *ctx, struct cmd_args *args)
@@ -73,11 +95,9 @@ int cmd_define(struct ctx *ctx, struct cmd_args *args)
 			 args->uuid);
 		goto out;
 	}
-	r = store_save(&ctx->rfs, parent, args->uuid, &cfg, &err);
-	if (r < 0) {
-		r = fail(ctx, "cannot define %s: %s", args->uuid, err.msg);
+	r = save_with_callouts(ctx, args, parent, &cfg, ACT_DEFINE);
+	if (r)
 		goto out;
-	}
 	if (generated)
 		printf("%s\n", args->uuid);
 	r = 0;
@@ -86,6 +106,28 @@ out:
 	config_clear(&cfg);
 	active_clear(&act);
 	return r;
+}
+
+/* Removes PARENT/UUID between the pre and post callouts of undefine. */
+static int undefine_one(struct ctx *ctx, const struct cmd_args *args, const char *parent)
+{
+	struct mdev_config cfg;
+	struct co_call call = { ctx->co, args->uuid, parent, &cfg, ACT_UNDEFINE, -1 };
+	struct mdev_error err;
+	int r = store_load(&ctx->rfs, parent, args->uuid, &cfg, &err);
+
+	if (r < 0) {
+		/* a broken definition can go, but no script can be told its type */
+		warnf("%s", err.msg);
+		r = store_delete(&ctx->rfs, parent, args->uuid, &err);
+	} else if (co_pre(&call, has_opt(args, OPT_FORCE), &err) < 0) {
+		r = -err.code;
+	} else {
+		r = store_delete(&ctx->rfs, parent, args->uuid, &err);
+		co_post(&call, r == 0);
+	}
+	config_clear(&cfg);
+	return r < 0 ? fail(ctx, "cannot undefine %s: %s", args->uuid, err.msg) : 0;
 }
 
 int cmd_undefine(struct ctx *ctx, struct cmd_args *args)
@@ -105,8 +147,7 @@ int cmd_undefine(struct ctx *ctx, struct cmd_args *args)
 		r = fail(ctx, "cannot undefine %s: not defined%s%s", args->uuid,
 			 args->parent ? " on " : "", args->parent ? args->parent : "");
 	for (size_t i = 0; r == 0 && i < parents.n; i++)
-		if (store_delete(&ctx->rfs, parents.v[i], args->uuid, &err) < 0)
-			r = fail(ctx, "cannot undefine %s: %s", args->uuid, err.msg);
+		r = undefine_one(ctx, args, parents.v[i]);
 	store_unlock(lock);
 	strv_free(&parents);
 	return r;
@@ -185,8 +226,27 @@ static int apply_edits(struct ctx *ctx, const struct cmd_args *args, struct mdev
 	return 0;
 }
 
+/* Applies CFG to the running device UUID through a callout that supports live changes. */
+static int modify_live(struct ctx *ctx, const struct cmd_args *args, const struct mdev_config *cfg)
+{
+	struct mdev_active act = { 0 };
+	struct mdev_error err;
+	int r = 0;
+
+	if (model_active_get(&ctx->rfs, args->uuid, &act) < 0)
+		return fail(ctx, "cannot change %s live: it is not active", args->uuid);
+	if (args->parent && strcmp(args->parent, act.parent) != 0)
+		r = fail(ctx, "cannot change %s live: it is active on %s, not on %s", args->uuid,
+			 act.parent, args->parent);
+	else if (co_live(ctx->co, args->uuid, act.parent, cfg, &err) < 0)
+		r = fail(ctx, "%s", err.msg);
+	active_clear(&act);
+	return r;
+}
+
 int cmd_modify(struct ctx *ctx, struct cmd_args *args)
 {
+	bool live = has_opt(args, OPT_LIVE), defined = !live || has_opt(args, OPT_DEFINED);
 	struct mdev_config cfg = { 0 };
 	struct strv found = { 0 };
 	struct mdev_error err;
@@ -195,25 +255,25 @@ int cmd_modify(struct ctx *ctx, struct cmd_args *args)
 	r = check_modify_args(ctx, args);
 	if (r)
 		return r;
-	if (has_opt(args, OPT_LIVE))
-		return fail(ctx,
-			    "cannot change %s live: no callout script supports live changes "
-			    "for its type",
-			    args->uuid);
 	lock = store_lock(&ctx->rfs, &err);
 	if (lock < 0)
 		return fail(ctx, "%s", err.msg);
-	r = find_one(ctx, args->uuid, args->parent, "modify", &found);
-	if (r)
-		goto out;
+	/* check the definition exists before the running device is touched */
+	if (defined) {
+		r = find_one(ctx, args->uuid, args->parent, "modify", &found);
+		if (r)
+			goto out;
+	}
 	if (args->jsonfile)
 		r = config_read_file(args->jsonfile, &cfg, &err) < 0 ? fail(ctx, "%s", err.msg) : 0;
 	else if (store_load(&ctx->rfs, found.v[0], args->uuid, &cfg, &err) < 0)
 		r = fail(ctx, "cannot modify %s: %s", args->uuid, err.msg);
 	else
 		r = apply_edits(ctx, args, &cfg);
-	if (r == 0 && store_save(&ctx->rfs, found.v[0], args->uuid, &cfg, &err) < 0)
-		r = fail(ctx, "cannot modify %s: %s", args->uuid, err.msg);
+	if (r == 0 && live)
+		r = modify_live(ctx, args, &cfg);
+	if (r == 0 && defined)
+		r = save_with_callouts(ctx, args, found.v[0], &cfg, ACT_MODIFY);
 out:
 	store_unlock(lock);
 	config_clear(&cfg);

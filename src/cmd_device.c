@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "callout.h"
 #include "cli.h"
 #include "store.h"
 #include "lifecycle.h"
@@ -61,6 +62,20 @@ static int resolve_start(struct ctx *ctx, struct cmd_args *args, struct strv *fo
 	return 0;
 }
 
+/* Starts a device between the pre and post callouts of start. */
+static int start_with_callouts(struct ctx *ctx, const char *parent, const char *uuid,
+			       const struct mdev_config *cfg, bool force, struct mdev_error *err)
+{
+	struct co_call call = { ctx->co, uuid, parent, cfg, ACT_START, -1 };
+	int r = co_pre(&call, force, err);
+
+	if (r < 0)
+		return r;
+	r = device_start(&ctx->rfs, parent, uuid, cfg, err);
+	co_post(&call, r == 0);
+	return r;
+}
+
 int cmd_start(struct ctx *ctx, struct cmd_args *args)
 {
 	struct mdev_config cfg = { 0 };
@@ -82,7 +97,8 @@ int cmd_start(struct ctx *ctx, struct cmd_args *args)
 	if (lock < 0)
 		return fail(ctx, "%s", err.msg);
 	r = resolve_start(ctx, args, &found, &parent, &cfg);
-	if (r == 0 && device_start(&ctx->rfs, parent, args->uuid, &cfg, &err) < 0)
+	if (r == 0 &&
+	    start_with_callouts(ctx, parent, args->uuid, &cfg, has_opt(args, OPT_FORCE), &err) < 0)
 		r = fail(ctx, "%s", err.msg);
 	if (r == 0 && generated)
 		printf("%s\n", args->uuid);
@@ -94,17 +110,40 @@ int cmd_start(struct ctx *ctx, struct cmd_args *args)
 
 int cmd_stop(struct ctx *ctx, struct cmd_args *args)
 {
+	struct mdev_active act = { 0 };
+	struct mdev_config cfg = { 0 };
+	struct co_call call = { ctx->co, args->uuid, NULL, &cfg, ACT_STOP, -1 };
 	struct mdev_error err;
-	int lock, r = 0;
+	int lock, r;
 
 	if (!has_opt(args, OPT_UUID))
 		return usage_error(ctx, "stop needs --uuid");
 	lock = store_lock(&ctx->rfs, &err);
 	if (lock < 0)
 		return fail(ctx, "%s", err.msg);
-	if (model_remove(&ctx->rfs, args->uuid, &err) < 0)
-		r = fail(ctx, "%s", err.msg);
+	r = model_active_get(&ctx->rfs, args->uuid, &act);
+	if (r < 0) {
+		r = fail(ctx, "cannot stop %s: %s", args->uuid,
+			 r == -ENOENT ? "device is not active" : strerror(-r));
+		goto out;
+	}
+	/* scripts see the definition when it describes what runs, else the bare device */
+	if (store_load(&ctx->rfs, act.parent, args->uuid, &cfg, &err) < 0 ||
+	    strcmp(cfg.type, act.type) != 0) {
+		config_clear(&cfg);
+		cfg.type = xstrdup(act.type);
+	}
+	call.parent = act.parent;
+	r = co_pre(&call, has_opt(args, OPT_FORCE), &err);
+	if (r == 0) {
+		r = model_remove(&ctx->rfs, args->uuid, &err);
+		co_post(&call, r == 0);
+	}
+	r = r < 0 ? fail(ctx, "%s", err.msg) : 0;
+out:
 	store_unlock(lock);
+	config_clear(&cfg);
+	active_clear(&act);
 	return r;
 }
 
@@ -140,7 +179,7 @@ int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 			config_clear(&cfg);
 			continue;
 		}
-		r = device_start(&ctx->rfs, parent, uuids.v[i], &cfg, &err);
+		r = start_with_callouts(ctx, parent, uuids.v[i], &cfg, false, &err);
 		if (r == -EALREADY) {
 			active++;
 		} else if (r < 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "callout.h"
 #include "cli.h"
 #include "store.h"
 #include "model.h"
@@ -101,6 +102,10 @@ static int list_active(struct lister *l, const struct cmd_args *args)
 			config_clear(&cfg);
 			cfg.type = xstrdup(a->type);
 		}
+		/* what the device really runs with, when its callout can tell */
+		if ((l->verbose || l->json) &&
+		    co_get_attrs(l->ctx->co, a->uuid, a->parent, &cfg, &err) < 0)
+			warnf("%s", err.msg);
 		emit(l, a->parent, a->uuid, &cfg, defined ? " (defined)" : "");
 		config_clear(&cfg);
 	}

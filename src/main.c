@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "callout.h"
 #include "cli.h"
 
 static int flush_stdout(const char *prog)
@@ -73,7 +74,9 @@ int main(int argc, char **argv)
 			strerror(-r));
 		return EXIT_FAILURE;
 	}
+	ctx.co = callouts_new(&ctx.rfs);
 	r = cli_dispatch(&ctx, argc, argv);
+	callouts_free(ctx.co);
 	rootfs_close(&ctx.rfs);
 	if (flush_stdout(ctx.prog))
 		r = EXIT_FAILURE;

@@ -16,27 +16,31 @@
 
 #define LOCK_PATH "run/lock/mdevadm.lock"
 
-void config_clear(struct mdev_config *cfg)
+static void free_attrs(struct mdev_config *cfg)
 {
 	for (size_t i = 0; i < cfg->nattrs; i++) {
 		free(cfg->attrs[i].name);
 		free(cfg->attrs[i].value);
 	}
 	free(cfg->attrs);
+	cfg->attrs = NULL;
+	cfg->nattrs = 0;
+}
+
+void config_clear(struct mdev_config *cfg)
+{
+	free_attrs(cfg);
 	free(cfg->type);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-void config_copy(struct mdev_config *dst, const struct mdev_config *src)
+void config_replace_attrs(struct mdev_config *dst, struct mdev_config *src)
 {
-	dst->type = xstrdup(src->type);
-	dst->autostart = src->autostart;
+	free_attrs(dst);
+	dst->attrs = src->attrs;
 	dst->nattrs = src->nattrs;
-	dst->attrs = xcalloc(src->nattrs, sizeof(*dst->attrs));
-	for (size_t i = 0; i < src->nattrs; i++) {
-		dst->attrs[i].name = xstrdup(src->attrs[i].name);
-		dst->attrs[i].value = xstrdup(src->attrs[i].value);
-	}
+	src->attrs = NULL;
+	src->nattrs = 0;
 }
 
 int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t whylen)

@@ -25,7 +25,8 @@ struct mdev_config {
 };
 
 void config_clear(struct mdev_config *cfg);
-void config_copy(struct mdev_config *dst, const struct mdev_config *src);
+/* Moves SRC's attributes into DST, dropping DST's. */
+void config_replace_attrs(struct mdev_config *dst, struct mdev_config *src);
 
 /*
  * Validates and converts a parsed config.  On failure returns -EINVAL and

@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Runs trusted event scripts with a clean environment, a time limit and cached capabilities. */
+#include "callout.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "util.h"
+
+#define DEFAULT_TIMEOUT_S 30
+#define PROVIDES                                                                                   \
+	"{\"provides\":{\"version\":2,\"actions\":[\"start\",\"stop\",\"define\",\"undefine\","    \
+	"\"modify\",\"attributes\",\"capabilities\"],\"events\":[\"pre\",\"post\",\"notify\","     \
+	"\"get\",\"live\"]}}"
+
+static const char *const action_names[] = {
+	[ACT_START] = "start",	     [ACT_STOP] = "stop",     [ACT_DEFINE] = "define",
+	[ACT_UNDEFINE] = "undefine", [ACT_MODIFY] = "modify",
+};
+
+enum cap_kind { CAP_NOT_MINE, CAP_LEGACY, CAP_VERSIONED };
+
+struct cap {
+	char *type;
+	enum cap_kind kind;
+	struct strv events, actions;
+};
+
+struct script {
+	char *path; /* absolute, for execve */
+	char *name; /* for messages */
+	struct cap *caps;
+	size_t ncaps;
+};
+
+struct script_set {
+	struct script *v;
+	size_t n;
+	bool loaded;
+};
+
+struct callouts {
+	const struct rootfs *rfs;
+	struct script_set callouts, notifiers;
+	int timeout_ms;
+};
+
+struct callouts *callouts_new(const struct rootfs *rfs)
+{
+	struct callouts *co = xcalloc(1, sizeof(*co));
+	const char *t = getenv("MDEVADM_SCRIPT_TIMEOUT");
+	char *end;
+	long s = t ? strtol(t, &end, 10) : DEFAULT_TIMEOUT_S;
+
+	if (!t || *end || s <= 0 || s > 86400)
+		s = DEFAULT_TIMEOUT_S;
+	co->rfs = rfs;
+	co->timeout_ms = (int)s * 1000;
+	return co;
+}
+
+static void free_set(struct script_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		for (size_t k = 0; k < set->v[i].ncaps; k++) {
+			free(set->v[i].caps[k].type);
+			strv_free(&set->v[i].caps[k].events);
+			strv_free(&set->v[i].caps[k].actions);
+		}
+		free(set->v[i].caps);
+		free(set->v[i].path);
+		free(set->v[i].name);
+	}
+	free(set->v);
+}
+
+void callouts_free(struct callouts *co)
+{
+	if (!co)
+		return;
+	free_set(&co->callouts);
+	free_set(&co->notifiers);
+	free(co);
+}
+
+/* Root may own everything; otherwise only the invoking user's own files are trusted. */
+static const char *untrusted(const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "not owned by root";
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	return NULL;
+}
+
+static void add_dir(struct script_set *set, const struct rootfs *rfs, const char *dir)
+{
+	char proc[64], real[PATH_MAX];
+	struct strv names = { 0 };
+	struct dirent *de;
+	struct stat st;
+	const char *why;
+	ssize_t n;
+	DIR *d;
+	int fd = rfs_open(rfs, dir, O_RDONLY | O_DIRECTORY, 0);
+
+	if (fd < 0) {
+		if (fd != -ENOENT)
+			warnf("ignoring scripts in /%s: %s", dir, strerror(-fd));
+		return;
+	}
+	if (fstat(fd, &st) == 0 && (why = untrusted(&st))) {
+		warnf("ignoring scripts in /%s: the directory is %s", dir, why);
+		close(fd);
+		return;
+	}
+	/* execve needs a path: use the directory we actually checked */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, real, sizeof(real) - 1);
+	if (n > 0)
+		real[n] = '\0';
+	else
+		snprintf(real, sizeof(real), "%s/%s", strcmp(rfs->path, "/") ? rfs->path : "", dir);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			strv_push(&names, de->d_name);
+	strv_sort(&names);
+	for (size_t i = 0; i < names.n; i++) {
+		if (fstatat(dirfd(d), names.v[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		why = !S_ISREG(st.st_mode)	? "not a regular file"
+		      : !(st.st_mode & S_IXUSR) ? "not executable"
+						: untrusted(&st);
+		if (why) {
+			warnf("not running /%s/%s: %s", dir, names.v[i], why);
+			continue;
+		}
+		set->v = xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
+		set->v[set->n++] = (struct script){
+			.path = xasprintf("%s/%s", real, names.v[i]),
+			.name = xstrdup(names.v[i]),
+		};
+	}
+	strv_free(&names);
+	closedir(d);
+}
+
+static struct script_set *scripts(struct callouts *co, bool notifiers)
+{
+	struct script_set *set = notifiers ? &co->notifiers : &co->callouts;
+	const char *sub = notifiers ? "notifiers" : "callouts";
+	char dir[PATH_MAX];
+
+	if (set->loaded)
+		return set;
+	set->loaded = true;
+	/* the documented location first, then the deprecated one under /etc */
+	snprintf(dir, sizeof(dir), "%s/%s", SCRIPTDIR, sub);
+	add_dir(set, co->rfs, dir);
+	snprintf(dir, sizeof(dir), "%s/%s", CONFIG_DIR "/scripts.d", sub);
+	add_dir(set, co->rfs, dir);
+	return set;
+}
+
+struct run {
+	int status; /* exit status, or -1 when killed or not run */
+	char *out;  /* stdout, NUL-terminated */
+	size_t outlen;
+};
+
+static void forward_stderr(const char *name, char *buf, size_t *len, bool flush)
+{
+	char *nl;
+
+	while ((nl = memchr(buf, '\n', *len)) || (flush && *len)) {
+		size_t line = nl ? (size_t)(nl - buf) : *len;
+
+		fprintf(stderr, "%s: %.*s\n", name, (int)line, buf);
+		line += nl ? 1 : 0;
+		memmove(buf, buf + line, *len - line);
+		*len -= line;
+	}
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void child_exec(const struct callouts *co, const struct script *s, char **argv, int in,
+		       int out, int err)
+{
+	char root_env[PATH_MAX + 32];
+	char *envp[] = {
+		(char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL,
+		NULL
+	};
+
+	if (strcmp(co->rfs->path, "/") != 0) {
+		snprintf(root_env, sizeof(root_env), "MDEVCTL_ENV_ROOT=%s", co->rfs->path);
+		envp[1] = root_env;
+	}
+	setpgid(0, 0);
+	if (chdir("/") < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(127);
+	/* nothing of ours beyond stdio reaches an untrusted script */
+	close_range(3, ~0U, 0);
+	signal(SIGPIPE, SIG_DFL);
+	execve(s->path, argv, envp);
+	_exit(127);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Reaps PID, killing its process group once DEADLINE has passed. */
+static int reap(pid_t pid, long deadline, bool killed)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int st;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, killed ? 0 : WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (!killed && now_ms() >= deadline) {
+			kill(-pid, SIGKILL);
+			killed = true;
+			continue;
+		}
+		nanosleep(&tick, NULL);
+	}
+	return !killed && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Feeds INPUT, collects stdout, forwards stderr; kills the script at the time limit. */
+static int pump(const struct callouts *co, const struct script *s, pid_t pid, int fds[3],
+		const char *input, struct run *res)
+{
+	size_t inlen = input ? strlen(input) : 0, errlen = 0, cap = 4096 + 1;
+	long deadline = now_ms() + co->timeout_ms;
+	bool killed = false;
+	char errbuf[4096];
+
+	res->out = xmalloc(cap);
+	res->outlen = 0;
+	if (!inlen)
+		close_fd(&fds[0]);
+	while (fds[1] >= 0 || fds[2] >= 0) {
+		struct pollfd p[3] = { { fds[0], POLLOUT, 0 },
+				       { fds[1], POLLIN, 0 },
+				       { fds[2], POLLIN, 0 } };
+		long left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(p, 3, (int)left) == 0) {
+			kill(-pid, SIGKILL);
+			killed = true;
+			fprintf(stderr, "%s: killed after %d s\n", s->name, co->timeout_ms / 1000);
+			break;
+		}
+		if (fds[0] >= 0 && p[0].revents) {
+			n = write(fds[0], input, inlen);
+			if (n > 0) {
+				input += n;
+				inlen -= (size_t)n;
+			}
+			if (n < 0 || !inlen)
+				close_fd(&fds[0]);
+		}
+		if (fds[1] >= 0 && p[1].revents) {
+			if (cap - res->outlen < 4096 + 1)
+				res->out = xrealloc(res->out, cap *= 2);
+			n = read(fds[1], res->out + res->outlen, 4096);
+			if (n > 0)
+				res->outlen += (size_t)n;
+			else if (n == 0 || errno != EINTR)
+				close_fd(&fds[1]);
+		}
+		if (fds[2] >= 0 && p[2].revents) {
+			n = read(fds[2], errbuf + errlen, sizeof(errbuf) - errlen);
+			if (n > 0)
+				errlen += (size_t)n;
+			else if (n == 0 || errno != EINTR)
+				close_fd(&fds[2]);
+			forward_stderr(s->name, errbuf, &errlen, errlen == sizeof(errbuf));
+		}
+	}
+	forward_stderr(s->name, errbuf, &errlen, true);
+	for (int i = 0; i < 3; i++)
+		close_fd(&fds[i]);
+	res->out[res->outlen] = '\0';
+	return reap(pid, deadline, killed);
+}
+
+static const char *state_name(int state)
+{
+	return state > 0 ? "success" : state < 0 ? "failure" : "none";
+}
+
+/* Runs S with the protocol's arguments; STATE: 0 none, 1 success, -1 failure. */
+static void run_script(const struct callouts *co, const struct script *s, const char *type,
+		       const char *event, const char *action, int state, const char *uuid,
+		       const char *parent, const char *input, struct run *res)
+{
+	char *argv[] = { s->name,	 (char *)"-t",	(char *)type,
+			 (char *)"-e",	 (char *)event, (char *)"-a",
+			 (char *)action, (char *)"-s",	(char *)state_name(state),
+			 (char *)"-u",	 (char *)uuid,	(char *)"-p",
+			 (char *)parent, NULL };
+	int in[2], out[2], err[2];
+	pid_t pid;
+
+	res->status = -1;
+	res->out = NULL;
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]);
+		return;
+	}
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		return;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0)
+		child_exec(co, s, argv, in[0], out[1], err[1]);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (pid < 0) {
+		close(in[1]), close(out[0]), close(err[0]);
+		return;
+	}
+	setpgid(pid, pid); /* also here: the child may not have run yet when we kill */
+	res->status = pump(co, s, pid, (int[3]){ in[1], out[0], err[0] }, input, res);
+}
+
+static char *config_compact(const struct mdev_config *cfg)
+{
+	json_t *j = config_to_json(cfg);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(j);
+	return s;
+}
+
+/* Parses a script's answer: trailing NULs and white space are not part of it. */
+static json_t *parse_answer(struct run *res)
+{
+	while (res->outlen &&
+	       (res->out[res->outlen - 1] == '\0' || strchr(" \t\r\n", res->out[res->outlen - 1])))
+		res->out[--res->outlen] = '\0';
+	return json_loadb(res->out, res->outlen, 0, NULL);
+}
+
+static void strv_from_json(struct strv *sv, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v))
+			strv_push(sv, json_string_value(v));
+}
+
+static bool strv_has(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* What S says about TYPE, asked once per run. */
+static const struct cap *probe(struct callouts *co, struct script *s, const char *uuid,
+			       const char *parent, const char *type)
+{
+	struct cap *c;
+	struct run res;
+	json_t *answer, *sup;
+
+	for (size_t i = 0; i < s->ncaps; i++)
+		if (strcmp(s->caps[i].type, type) == 0)
+			return &s->caps[i];
+	s->caps = xrealloc(s->caps, (s->ncaps + 1) * sizeof(*s->caps));
+	c = &s->caps[s->ncaps++];
+	*c = (struct cap){ .type = xstrdup(type), .kind = CAP_LEGACY };
+	run_script(co, s, type, "get", "capabilities", 0, uuid, parent, PROVIDES, &res);
+	if (res.status == 2) {
+		c->kind = CAP_NOT_MINE;
+	} else if (res.status == 0 && (answer = parse_answer(&res))) {
+		sup = json_object_get(answer, "supports");
+		if (json_is_object(sup)) {
+			c->kind = CAP_VERSIONED;
+			strv_from_json(&c->events, json_object_get(sup, "events"));
+			strv_from_json(&c->actions, json_object_get(sup, "actions"));
+		}
+		json_decref(answer);
+	}
+	free(res.out);
+	return c;
+}
+
+/*
+ * Finds the script that handles TYPE for EVENT/ACTION and runs it: the first
+ * not answering 2; a versioned script owns its type for the events it lists.
+ * Returns the script's index, or -1 when none handles it.
+ */
+static int dispatch(struct callouts *co, const char *type, const char *event, const char *action,
+		    const char *uuid, const char *parent, const char *input, struct run *res)
+{
+	struct script_set *set = scripts(co, false);
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct cap *c = probe(co, &set->v[i], uuid, parent, type);
+
+		if (c->kind == CAP_NOT_MINE)
+			continue;
+		if (c->kind == CAP_VERSIONED &&
+		    (!strv_has(&c->events, event) || !strv_has(&c->actions, action)))
+			return -1;
+		if (c->kind == CAP_LEGACY && strcmp(event, "live") == 0)
+			continue;
+		run_script(co, &set->v[i], type, event, action, 0, uuid, parent, input, res);
+		if (res->status == 2) {
+			free(res->out);
+			continue;
+		}
+		return (int)i;
+	}
+	return -1;
+}
+
+static void notify(struct co_call *call, int state)
+{
+	struct script_set *set = scripts(call->co, true);
+	char *input = config_compact(call->cfg);
+
+	for (size_t i = 0; i < set->n; i++) {
+		struct run res;
+
+		run_script(call->co, &set->v[i], call->cfg->type, "notify",
+			   action_names[call->action], state, call->uuid, call->parent, input,
+			   &res);
+		free(res.out);
+	}
+	free(input);
+}
+
+int co_pre(struct co_call *call, bool force, struct mdev_error *err)
+{
+	char *input = config_compact(call->cfg);
+	struct run res = { 0 };
+	const char *name;
+
+	call->script = dispatch(call->co, call->cfg->type, "pre", action_names[call->action],
+				call->uuid, call->parent, input, &res);
+	free(input);
+	free(res.out);
+	if (call->script < 0 || res.status == 0)
+		return 0;
+	name = scripts(call->co, false)->v[call->script].name;
+	if (force) {
+		warnf("callout script %s objected to %s of %s (status %d); going on: --force", name,
+		      action_names[call->action], call->uuid, res.status);
+		return 0;
+	}
+	notify(call, 0);
+	if (res.status < 0)
+		return mdev_errorf(err, ECANCELED,
+				   "cannot %s %s: callout script %s failed (killed or timed out)",
+				   action_names[call->action], call->uuid, name);
+	return mdev_errorf(err, ECANCELED,
+			   "cannot %s %s: callout script %s refused (status %d; --force overrides)",
+			   action_names[call->action], call->uuid, name, res.status);
+}
+
+void co_post(struct co_call *call, bool success)
+{
+	if (call->script >= 0) {
+		char *input = config_compact(call->cfg);
+		struct run res;
+
+		run_script(call->co, &call->co->callouts.v[call->script], call->cfg->type, "post",
+			   action_names[call->action], success ? 1 : -1, call->uuid, call->parent,
+			   input, &res);
+		free(res.out);
+		free(input);
+	}
+	notify(call, success ? 1 : -1);
+}
+
+/* Validates a get-attributes answer: a JSON array of one-member objects, as in a config. */
+static int parse_attrs(struct run *res, const char *type, struct mdev_config *got, char *why,
+		       size_t whylen)
+{
+	json_t *wrap, *attrs;
+	int r;
+
+	parse_answer(res);
+	memset(got, 0, sizeof(*got));
+	/* an empty answer, or mdevctl's "[{}]", means no attributes */
+	if (!res->outlen || strcmp(res->out, "[{}]") == 0)
+		return 0;
+	attrs = json_loadb(res->out, res->outlen, 0, NULL);
+	if (!attrs) {
+		snprintf(why, whylen, "not JSON");
+		return -EINVAL;
+	}
+	wrap = json_pack("{s:s, s:o}", "mdev_type", type, "attrs", attrs);
+	r = wrap ? config_from_json(wrap, got, why, whylen) : -EINVAL;
+	json_decref(wrap);
+	return r;
+}
+
+int co_get_attrs(struct callouts *co, const char *uuid, const char *parent, struct mdev_config *cfg,
+		 struct mdev_error *err)
+{
+	struct mdev_config got;
+	struct run res = { 0 };
+	char why[512];
+	int idx, r;
+
+	idx = dispatch(co, cfg->type, "get", "attributes", uuid, parent, NULL, &res);
+	if (idx < 0)
+		return 0;
+	r = res.status == 0 ? parse_attrs(&res, cfg->type, &got, why, sizeof(why)) : -EIO;
+	free(res.out);
+	if (r == -EIO)
+		return mdev_errorf(err, EIO, "callout script %s cannot get the attributes of %s",
+				   co->callouts.v[idx].name, uuid);
+	if (r < 0)
+		return mdev_errorf(err, EINVAL,
+				   "callout script %s returned invalid attributes for %s: %s",
+				   co->callouts.v[idx].name, uuid, why);
+	config_replace_attrs(cfg, &got);
+	config_clear(&got);
+	return 1;
+}
+
+int co_live(struct callouts *co, const char *uuid, const char *parent,
+	    const struct mdev_config *cfg, struct mdev_error *err)
+{
+	char *input = config_compact(cfg);
+	struct run res = { 0 };
+	int idx = dispatch(co, cfg->type, "live", "modify", uuid, parent, input, &res);
+
+	free(input);
+	free(res.out);
+	if (idx < 0)
+		return mdev_errorf(err, ENOTSUP,
+				   "cannot change %s live: no callout script supports live changes "
+				   "for type %s",
+				   uuid, cfg->type);
+	if (res.status != 0)
+		return mdev_errorf(err, ECANCELED,
+				   "cannot change %s live: callout script %s failed (status %d)",
+				   uuid, co->callouts.v[idx].name, res.status);
+	return 0;
+}

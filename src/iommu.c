@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Reading IOMMU groups and VFIO's view of them; changing their type and no-IOMMU mode. */
+#include "iommu.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* What emulated and no-IOMMU groups are named: see vfio_noiommu_group_alloc(). */
+#define VFIO_NOIOMMU_NAME "vfio-noiommu"
+
+const char *iommu_kind_name(enum iommu_kind kind)
+{
+	switch (kind) {
+	case IOMMU_KIND_IOMMU:
+		return "iommu";
+	case IOMMU_KIND_EMULATED:
+		return "emulated";
+	case IOMMU_KIND_NOIOMMU:
+		return "noiommu";
+	}
+	return "unknown";
+}
+
+static bool parse_ulong(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return !errno && !*end;
+}
+
+/* Valid entry names of a root-relative directory, unsorted. */
+static int scan_dir(const struct rootfs *rfs, const char *path, struct strv *out)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d)))
+		if (rfs_valid_name(de->d_name) && de->d_name[0] != '.')
+			strv_push(out, de->d_name);
+	closedir(d);
+	return 0;
+}
+
+/* True when the root-relative PATH exists; a dangling symlink counts (it is not followed). */
+__attribute__((format(printf, 2, 3))) static bool path_exists(const struct rootfs *rfs,
+							      const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int n, fd;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return false;
+	fd = rfs_open(rfs, path, O_PATH | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* The last component of the symlink at PATH, or NULL when there is no such link. */
+static char *link_base(const struct rootfs *rfs, const char *dir, const char *name)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *base;
+
+	if (rfs_path(path, sizeof(path), "%s/%s", dir, name) < 0 ||
+	    rfs_readlink(rfs, path, link, sizeof(link)) < 0)
+		return NULL;
+	base = rfs_basename(link);
+	return rfs_valid_name(base) ? xstrdup(base) : NULL;
+}
+
+/* An attribute's content, or NULL when it is absent or empty. */
+static char *read_attr(const struct rootfs *rfs, const char *dir, const char *name)
+{
+	char path[PATH_MAX], buf[256];
+
+	if (rfs_path(path, sizeof(path), "%s/%s", dir, name) < 0 ||
+	    rfs_read(rfs, path, buf, sizeof(buf)) <= 0)
+		return NULL;
+	return xstrdup(buf);
+}
+
+/*
+ * The device's VFIO cdev.  Kernels without CONFIG_VFIO_DEVICE_CDEV (Debian's
+ * 6.12) and no-IOMMU devices still get a vfio-dev/vfioN directory, but no
+ * `dev` attribute and no /dev/vfio/devices node: only `dev` means a cdev.
+ */
+static char *find_vfio_device(const struct rootfs *rfs, const char *dev)
+{
+	struct strv names = { 0 };
+	char path[PATH_MAX];
+	char *found = NULL;
+
+	if (rfs_path(path, sizeof(path), "%s/vfio-dev", dev) < 0 || scan_dir(rfs, path, &names) < 0)
+		goto done;
+	strv_sort(&names);
+	for (size_t i = 0; i < names.n && !found; i++)
+		if (strncmp(names.v[i], "vfio", 4) == 0 &&
+		    path_exists(rfs, "%s/%s/dev", path, names.v[i]))
+			found = xasprintf("/dev/vfio/devices/%s", names.v[i]);
+done:
+	strv_free(&names);
+	return found;
+}
+
+/* An mdev's parent is the directory holding it: the link's second-to-last component. */
+static char *parent_of(const struct rootfs *rfs, const char *dev)
+{
+	char link[PATH_MAX], *last, *prev;
+
+	if (rfs_readlink(rfs, dev, link, sizeof(link)) < 0)
+		return NULL;
+	last = strrchr(link, '/');
+	if (!last)
+		return NULL;
+	*last = '\0';
+	prev = strrchr(link, '/');
+	prev = prev ? prev + 1 : link;
+	return rfs_valid_name(prev) ? xstrdup(prev) : NULL;
+}
+
+static void load_member(const struct rootfs *rfs, unsigned long id, const char *name,
+			struct iommu_member *m)
+{
+	char dev[PATH_MAX];
+
+	m->name = xstrdup(name);
+	if (rfs_path(dev, sizeof(dev), SYS_IOMMU_GROUPS "/%lu/devices/%s", id, name) < 0)
+		return;
+	m->bus = link_base(rfs, dev, "subsystem");
+	m->driver = link_base(rfs, dev, "driver");
+	if (m->bus && strcmp(m->bus, "mdev") == 0) {
+		m->parent = parent_of(rfs, dev);
+		m->mdev_type = link_base(rfs, dev, "mdev_type");
+	}
+	m->vfio_device = find_vfio_device(rfs, dev);
+}
+
+static void member_clear(struct iommu_member *m)
+{
+	free(m->name);
+	free(m->bus);
+	free(m->driver);
+	free(m->parent);
+	free(m->mdev_type);
+	free(m->vfio_device);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	return strcmp(((const struct iommu_member *)a)->name,
+		      ((const struct iommu_member *)b)->name);
+}
+
+/* Lines "0x00000000fee00000 0x00000000feefffff msi"; anything else is skipped. */
+static void load_regions(const struct rootfs *rfs, const char *dir, struct iommu_group *g)
+{
+	char path[PATH_MAX], *text, *line, *save = NULL;
+	size_t len, cap = 0;
+	int fd;
+
+	if (rfs_path(path, sizeof(path), "%s/reserved_regions", dir) < 0)
+		return;
+	fd = rfs_open(rfs, path, O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return;
+	if (read_all_fd(fd, &text, &len) < 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char start[32], end[32], type[64];
+
+		if (sscanf(line, "%31s %31s %63s", start, end, type) != 3) {
+			warnf("IOMMU group %lu: ignoring reserved region '%s'", g->id, line);
+			continue;
+		}
+		if (g->nregions == cap) {
+			cap = cap ? cap * 2 : 4;
+			g->regions = xrealloc(g->regions, cap * sizeof(*g->regions));
+		}
+		g->regions[g->nregions++] =
+			(struct iommu_region){ xstrdup(start), xstrdup(end), xstrdup(type) };
+	}
+	free(text);
+}
+
+/*
+ * The group's `name` only says "not a real IOMMU"; the VFIO node tells the
+ * rest (noiommu-N for no-IOMMU, N for emulated).  When the node is missing,
+ * an mdev member means emulated; anything else is treated as unsafe.
+ */
+static enum iommu_kind detect_kind(const struct rootfs *rfs, const struct iommu_group *g)
+{
+	if (!g->name || strcmp(g->name, VFIO_NOIOMMU_NAME) != 0)
+		return IOMMU_KIND_IOMMU;
+	if (path_exists(rfs, SYS_CLASS_VFIO "/noiommu-%lu", g->id))
+		return IOMMU_KIND_NOIOMMU;
+	if (path_exists(rfs, SYS_CLASS_VFIO "/%lu", g->id))
+		return IOMMU_KIND_EMULATED;
+	for (size_t i = 0; i < g->nmembers; i++)
+		if (g->members[i].bus && strcmp(g->members[i].bus, "mdev") == 0)
+			return IOMMU_KIND_EMULATED;
+	return IOMMU_KIND_NOIOMMU;
+}
+
+static char *vfio_node(const struct rootfs *rfs, unsigned long id)
+{
+	if (path_exists(rfs, SYS_CLASS_VFIO "/noiommu-%lu", id))
+		return xasprintf("/dev/vfio/noiommu-%lu", id);
+	if (path_exists(rfs, SYS_CLASS_VFIO "/%lu", id))
+		return xasprintf("/dev/vfio/%lu", id);
+	return NULL;
+}
+
+/* Loads group ID; a bare negative errno when its directory cannot be read. */
+static int load_group(const struct rootfs *rfs, unsigned long id, struct iommu_group *g)
+{
+	struct strv names = { 0 };
+	char dir[PATH_MAX], path[PATH_MAX];
+	int r;
+
+	memset(g, 0, sizeof(*g));
+	g->id = id;
+	if (rfs_path(dir, sizeof(dir), SYS_IOMMU_GROUPS "/%lu", id) < 0 ||
+	    rfs_path(path, sizeof(path), "%s/devices", dir) < 0)
+		return -ENAMETOOLONG;
+	r = scan_dir(rfs, path, &names);
+	if (r < 0) {
+		strv_free(&names);
+		return r;
+	}
+	g->members = xcalloc(names.n, sizeof(*g->members));
+	for (size_t i = 0; i < names.n; i++)
+		load_member(rfs, id, names.v[i], &g->members[g->nmembers++]);
+	strv_free(&names);
+	if (g->nmembers > 1)
+		qsort(g->members, g->nmembers, sizeof(*g->members), cmp_member);
+	g->name = read_attr(rfs, dir, "name");
+	g->type = read_attr(rfs, dir, "type");
+	g->vfio = vfio_node(rfs, id);
+	load_regions(rfs, dir, g);
+	g->kind = detect_kind(rfs, g);
+	return 0;
+}
+
+void iommu_group_clear(struct iommu_group *g)
+{
+	for (size_t i = 0; i < g->nmembers; i++)
+		member_clear(&g->members[i]);
+	free(g->members);
+	for (size_t i = 0; i < g->nregions; i++) {
+		free(g->regions[i].start);
+		free(g->regions[i].end);
+		free(g->regions[i].type);
+	}
+	free(g->regions);
+	free(g->name);
+	free(g->type);
+	free(g->vfio);
+	memset(g, 0, sizeof(*g));
+}
+
+int iommu_group_load(const struct rootfs *rfs, unsigned long id, struct iommu_group *g,
+		     struct mdev_error *err)
+{
+	int r = load_group(rfs, id, g);
+
+	if (r == 0)
+		return 0;
+	iommu_group_clear(g);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return mdev_errorf(err, ENOENT, "no IOMMU group %lu (see 'groups' for the list)",
+				   id);
+	return mdev_errorf(err, -r, "cannot read IOMMU group %lu: %s", id, strerror(-r));
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	unsigned long x = ((const struct iommu_group *)a)->id;
+	unsigned long y = ((const struct iommu_group *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+int iommu_groups_load(const struct rootfs *rfs, struct iommu_group_list *out,
+		      struct mdev_error *err)
+{
+	struct strv names = { 0 };
+	int r;
+
+	out->v = NULL;
+	out->n = 0;
+	r = scan_dir(rfs, SYS_IOMMU_GROUPS, &names);
+	if (r == -ENOENT) {
+		strv_free(&names);
+		return 0; /* no IOMMU and no VFIO device: the kernel made no group */
+	}
+	if (r < 0) {
+		strv_free(&names);
+		return mdev_errorf(err, -r, "cannot list IOMMU groups in /%s: %s", SYS_IOMMU_GROUPS,
+				   strerror(-r));
+	}
+	out->v = xcalloc(names.n, sizeof(*out->v));
+	for (size_t i = 0; i < names.n; i++) {
+		unsigned long id;
+
+		if (!parse_ulong(names.v[i], &id))
+			continue;
+		r = load_group(rfs, id, &out->v[out->n]);
+		if (r == 0) {
+			out->n++;
+			continue;
+		}
+		iommu_group_clear(&out->v[out->n]);
+		if (r != -ENOENT) /* a group that went away while we looked is no news */
+			warnf("skipping IOMMU group %lu: %s", id, strerror(-r));
+	}
+	strv_free(&names);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_group);
+	return 0;
+}
+
+void iommu_group_list_free(struct iommu_group_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		iommu_group_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+bool iommu_driver_is_dma_free(const char *driver)
+{
+	/* vfio-pci, its variants (mlx5_vfio_pci, ...), vfio-platform, vfio-fsl-mc */
+	if (strstr(driver, "vfio"))
+		return true;
+	return strcmp(driver, "pci-stub") == 0 || strcmp(driver, "pcieport") == 0;
+}
+
+enum iommu_status iommu_group_status(const struct iommu_group *g,
+				     const struct iommu_member **culprit)
+{
+	if (culprit)
+		*culprit = NULL;
+	if (g->kind == IOMMU_KIND_NOIOMMU)
+		return IOMMU_STATUS_UNSAFE;
+	/* an mdev's driver is its parent's VFIO driver, never a host user of the device */
+	for (size_t i = 0; g->kind == IOMMU_KIND_IOMMU && i < g->nmembers; i++) {
+		const struct iommu_member *m = &g->members[i];
+
+		if (m->driver && !iommu_driver_is_dma_free(m->driver)) {
+			if (culprit)
+				*culprit = m;
+			return IOMMU_STATUS_HOST;
+		}
+	}
+	return g->vfio ? IOMMU_STATUS_READY : IOMMU_STATUS_UNBOUND;
+}
+
+bool iommu_type_valid(const char *type)
+{
+	static const char *const valid[] = { "DMA", "DMA-FQ", "identity", "auto" };
+
+	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
+		if (strcmp(type, valid[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Writes VALUE with O_TRUNC, as echo(1) does: sysfs ignores the truncation,
+ * and a fake tree then holds exactly what the kernel would have been sent.
+ */
+static int write_attr(const struct rootfs *rfs, const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	int fd = rfs_open(rfs, path, O_WRONLY | O_TRUNC | O_NOFOLLOW, 0);
+	ssize_t n;
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	do {
+		n = write(fd, value, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0 && errno != EINTR)
+		r = -errno;
+	return r;
+}
+
+/* The unbind hint: the bus's path when the bus is known, the group's link otherwise. */
+static void unbind_hint(char *buf, size_t size, unsigned long id, const struct iommu_member *m)
+{
+	if (m->bus)
+		snprintf(buf, size, "echo %s > /sys/bus/%s/devices/%s/driver/unbind", m->name,
+			 m->bus, m->name);
+	else
+		snprintf(buf, size, "echo %s > /" SYS_IOMMU_GROUPS "/%lu/devices/%s/driver/unbind",
+			 m->name, id, m->name);
+}
+
+static int refuse_host_drivers(const struct iommu_group *g, const char *type, bool force,
+			       struct mdev_error *err)
+{
+	const struct iommu_member *first = NULL;
+	char who[512] = "", hint[PATH_MAX];
+	size_t len = 0, count = 0;
+
+	for (size_t i = 0; i < g->nmembers; i++) {
+		const struct iommu_member *m = &g->members[i];
+
+		if (!m->driver || iommu_driver_is_dma_free(m->driver))
+			continue;
+		if (force) {
+			warnf("IOMMU group %lu: %s is bound to host driver %s; writing %s anyway (--force)",
+			      g->id, m->name, m->driver, type);
+			continue;
+		}
+		if (!first)
+			first = m;
+		if (len < sizeof(who))
+			len += (size_t)snprintf(who + len, sizeof(who) - len, "%s%s is bound to %s",
+						count ? ", " : "", m->name, m->driver);
+		count++;
+	}
+	if (!first)
+		return 0;
+	unbind_hint(hint, sizeof(hint), g->id, first);
+	return mdev_errorf(
+		err, EBUSY,
+		"cannot set the type of IOMMU group %lu: %s; changing the DMA domain under a host driver breaks its DMA; unbind %s first (%s%s) or use --force",
+		g->id, who, count > 1 ? "them" : "it", hint,
+		count > 1 ? ", likewise for the others" : "");
+}
+
+static const char *errno_name(int code)
+{
+	switch (code) {
+	case EPERM:
+		return "EPERM";
+	case EBUSY:
+		return "EBUSY";
+	case EINVAL:
+		return "EINVAL";
+	case EACCES:
+		return "EACCES";
+	case ENODEV:
+		return "ENODEV";
+	case ENOENT:
+		return "ENOENT";
+	default:
+		return "error";
+	}
+}
+
+/* Why the kernel refused a type: what 6.12 and 6.1 answered in the same situations. */
+static const char *type_write_reason(int code)
+{
+	switch (code) {
+	case EPERM:
+		return "a driver that uses the DMA API is bound to a member, or the group is open (in use by a VM); unbind the driver or stop the VM first";
+	case EBUSY:
+		return "the group is busy: older kernels (6.1) refuse while any driver, vfio-pci included, is bound to a member; unbind every member and retry";
+	case EINVAL:
+		return "the kernel does not accept this type for this group (no real IOMMU domain, or the IOMMU driver cannot provide this type)";
+	case EACCES:
+		return "permission denied: changing the domain type needs root (CAP_SYS_ADMIN)";
+	case ENODEV:
+	case ENOENT:
+		return "the group or its type attribute went away";
+	default:
+		return strerror(code);
+	}
+}
+
+int iommu_group_set_type(const struct rootfs *rfs, const struct iommu_group *g, const char *type,
+			 bool force, struct mdev_error *err)
+{
+	const struct iommu_member *m = g->nmembers ? &g->members[0] : NULL;
+	char path[PATH_MAX];
+	int r;
+
+	if (!iommu_type_valid(type))
+		return mdev_errorf(
+			err, EINVAL,
+			"invalid IOMMU group type '%s': expected DMA, DMA-FQ, identity or auto",
+			type);
+	if (g->kind == IOMMU_KIND_EMULATED)
+		return mdev_errorf(
+			err, EINVAL,
+			"cannot set the type of IOMMU group %lu: it is the emulated group of mdev %s, whose parent driver %s mediates its DMA; there is no IOMMU domain to change (the kernel answers EINVAL)",
+			g->id, m ? m->name : "(none)", m && m->parent ? m->parent : "(unknown)");
+	if (g->kind == IOMMU_KIND_NOIOMMU)
+		return mdev_errorf(
+			err, EINVAL,
+			"cannot set the type of IOMMU group %lu: it is a no-IOMMU group (%s), with no IOMMU translating its DMA; there is no domain type to change (the kernel answers EINVAL)",
+			g->id, m ? m->name : "no device");
+	r = refuse_host_drivers(g, type, force, err);
+	if (r < 0)
+		return r;
+	if (rfs_path(path, sizeof(path), SYS_IOMMU_GROUPS "/%lu/type", g->id) < 0)
+		return mdev_errorf(err, ENAMETOOLONG, "IOMMU group %lu: path too long", g->id);
+	r = write_attr(rfs, path, type);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot set the type of IOMMU group %lu to %s (%s): %s",
+				   g->id, type, errno_name(-r), type_write_reason(-r));
+	return 0;
+}
+
+int iommu_group_read_type(const struct rootfs *rfs, unsigned long id, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+
+	if (rfs_path(path, sizeof(path), SYS_IOMMU_GROUPS "/%lu/type", id) < 0)
+		return -ENAMETOOLONG;
+	return rfs_read(rfs, path, buf, size);
+}
+
+int noiommu_get(const struct rootfs *rfs, bool *on, struct mdev_error *err)
+{
+	char buf[16];
+	int r = rfs_read(rfs, SYS_NOIOMMU_PARAM, buf, sizeof(buf));
+
+	if (r == -ENOENT) {
+		if (!path_exists(rfs, "sys/module/vfio"))
+			return mdev_errorf(
+				err, ENOENT,
+				"VFIO is not loaded (no /sys/module/vfio): load it with 'modprobe vfio'; no-IOMMU mode also needs a kernel built with CONFIG_VFIO_NOIOMMU");
+		return mdev_errorf(
+			err, ENOENT,
+			"this kernel has no VFIO no-IOMMU support: /%s is absent (the kernel was built without CONFIG_VFIO_NOIOMMU)",
+			SYS_NOIOMMU_PARAM);
+	}
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot read /%s: %s", SYS_NOIOMMU_PARAM, strerror(-r));
+	if (strcmp(buf, "Y") == 0 || strcmp(buf, "y") == 0 || strcmp(buf, "1") == 0) {
+		*on = true;
+		return 0;
+	}
+	if (strcmp(buf, "N") == 0 || strcmp(buf, "n") == 0 || strcmp(buf, "0") == 0) {
+		*on = false;
+		return 0;
+	}
+	return mdev_errorf(err, EINVAL, "unexpected value '%s' in /%s (expected Y or N)", buf,
+			   SYS_NOIOMMU_PARAM);
+}
+
+int noiommu_set(const struct rootfs *rfs, bool on, bool force, struct mdev_error *err)
+{
+	bool cur;
+	int r = noiommu_get(rfs, &cur, err);
+
+	if (r < 0)
+		return r;
+	if (on && !force)
+		return mdev_errorf(
+			err, EPERM,
+			"refusing to enable VFIO no-IOMMU mode without --force: vfio-pci would accept devices that no IOMMU isolates, giving whoever opens them unmediated DMA to all host memory, and using one taints the kernel");
+	r = write_attr(rfs, SYS_NOIOMMU_PARAM, on ? "Y" : "N");
+	if (r == -EACCES || r == -EPERM)
+		return mdev_errorf(err, -r,
+				   "cannot %s VFIO no-IOMMU mode: permission denied (needs root)",
+				   on ? "enable" : "disable");
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot %s VFIO no-IOMMU mode: writing /%s: %s",
+				   on ? "enable" : "disable", SYS_NOIOMMU_PARAM, strerror(-r));
+	return 0;
+}
