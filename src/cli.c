@@ -36,6 +36,7 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	[OPT_WAIT] = { "wait", 0, "SECONDS",
 		       "wait until the device is bound and its VFIO node exists (default 10 s)",
 		       true },
+	[OPT_ALL] = { "all", 0, NULL, "every parent that has definitions and is present" },
 };
 
 #define O(x) OPTBIT(OPT_##x)
@@ -63,7 +64,8 @@ const struct command commands[] = {
 	{ "stop", cmd_stop, "stop an active device", "-u UUID [-f]", O(UUID) | O(FORCE), 0, 0,
 	  false },
 	{ "start-parent-mdevs", cmd_start_parent_mdevs,
-	  "start every auto device of PARENT (used by the udev rule)", "PARENT", 0, 1, 1, true },
+	  "start every auto device of PARENT (used by the udev rule)", "PARENT | --all", O(ALL), 0,
+	  1, true },
 	{ "groups", cmd_groups, "show IOMMU groups, their kind and members", "[-g N] [--dumpjson]",
 	  O(GROUP) | O(DUMPJSON), 0, 0, false },
 	{ "set-group-type", cmd_set_group_type, "set the default domain type of an IOMMU group",
@@ -75,7 +77,7 @@ const struct command commands[] = {
 	{ "monitor", cmd_monitor, "print device and definition events as they happen",
 	  "[--dumpjson]", O(DUMPJSON), 0, 0, false },
 	{ "__complete", cmd_complete, "print completion candidates for the shell completions",
-	  "WORD...", 0, 0, 1000, true },
+	  "LINE", 0, 1, 1, true },
 	{ 0 },
 };
 
@@ -157,6 +159,11 @@ int fail(const struct ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_FAILURE;
+}
+
+static bool utf8_valid_opt(const char *s)
+{
+	return !s || utf8_valid(s);
 }
 
 static int parse_index(const char *s, unsigned long *out)
@@ -277,17 +284,22 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 			break;
 		}
 	}
+	while (optind < argc) /* what follows "--" */
+		args->pos[args->npos++] = argv[optind++];
 	if (args->npos < c->min_pos)
 		return usage_error(ctx, "missing argument: %s", c->synopsis);
 	if (args->npos > c->max_pos)
 		return usage_error(ctx, "unexpected argument '%s'", args->pos[c->max_pos]);
 	/* Names become path components: refuse anything that could leave its directory. */
-	if (args->parent && !rfs_valid_name(args->parent))
+	if (args->parent && (!rfs_valid_name(args->parent) || args->parent[0] == '.'))
 		return usage_error(ctx, "invalid parent name '%s'", args->parent);
 	if (args->type && !rfs_valid_name(args->type))
 		return usage_error(ctx, "invalid type name '%s'", args->type);
 	if (args->addattr && !rfs_valid_name(args->addattr))
 		return usage_error(ctx, "invalid attribute name '%s'", args->addattr);
+	if (!utf8_valid_opt(args->parent) || !utf8_valid_opt(args->type) ||
+	    !utf8_valid_opt(args->addattr) || !utf8_valid_opt(args->value))
+		return usage_error(ctx, "names and values must be valid UTF-8");
 	return 0;
 }
 

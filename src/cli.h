@@ -32,6 +32,7 @@ enum opt_id {
 	OPT_DISABLE,
 	OPT_KEEP_GOING,
 	OPT_WAIT,
+	OPT_ALL,
 	OPT_COUNT
 };
 

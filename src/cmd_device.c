@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* start, stop, start-parent-mdevs: changes to running devices. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "callout.h"
 #include "cli.h"
 #include "store.h"
 #include "lifecycle.h"
 #include "model.h"
+#include "wait.h"
 
 /*
  * Works out what to start: the one definition of the UUID, or a transient
@@ -103,6 +106,15 @@ int cmd_start(struct ctx *ctx, struct cmd_args *args)
 	if (r == 0 && generated)
 		printf("%s\n", args->uuid);
 	store_unlock(lock);
+	/* outside the lock: a slow driver must not hold up every other command */
+	if (r == 0 && has_opt(args, OPT_WAIT)) {
+		r = wait_device_ready(&ctx->rfs, args->uuid, args->wait_s, &err);
+		if (r == -ETIMEDOUT)
+			r = fail(ctx, "%s; it stays created on %s ('%s stop -u %s' removes it)",
+				 err.msg, parent, ctx->prog, args->uuid);
+		else if (r < 0)
+			r = fail(ctx, "%s", err.msg);
+	}
 	config_clear(&cfg);
 	strv_free(&found);
 	return r;
@@ -147,22 +159,28 @@ out:
 	return r;
 }
 
-int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
+/*
+ * Starts every auto device of PARENT.  udev may run this for the same parent
+ * several times at once (add and change): the lock serialises the runs, and
+ * each waits for what it created to show up before letting the next one in, so
+ * the next finds it active and skips it.  Returns the number of failures.
+ */
+static unsigned start_parent(struct ctx *ctx, const char *parent)
 {
-	const char *parent = args->pos[0];
 	unsigned started = 0, active = 0, failed = 0;
 	struct strv uuids = { 0 };
 	struct mdev_error err;
 	int lock;
 
-	if (!rfs_valid_name(parent))
-		return usage_error(ctx, "invalid parent name '%s'", parent);
 	lock = store_lock(&ctx->rfs, &err);
-	if (lock < 0)
-		return fail(ctx, "%s", err.msg);
+	if (lock < 0) {
+		fail(ctx, "%s", err.msg);
+		return 1;
+	}
 	if (store_uuids(&ctx->rfs, parent, &uuids, &err) < 0) {
 		store_unlock(lock);
-		return fail(ctx, "%s", err.msg);
+		fail(ctx, "%s", err.msg);
+		return 1;
 	}
 	for (size_t i = 0; i < uuids.n; i++) {
 		struct mdev_config cfg;
@@ -187,6 +205,8 @@ int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 			failed++;
 		} else {
 			started++;
+			/* instant on a real kernel; an emulated one may lag */
+			model_wait_active(&ctx->rfs, uuids.v[i], DEVICE_APPEAR_TIMEOUT_MS);
 		}
 		config_clear(&cfg);
 	}
@@ -195,5 +215,35 @@ int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 	if (started + active + failed)
 		printf("%s: started %u, already active %u, failed %u\n", parent, started, active,
 		       failed);
-	return failed ? 1 : 0;
+	return failed;
+}
+
+int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
+{
+	struct strv parents = { 0 };
+	struct mdev_error err;
+	unsigned failed = 0;
+
+	if (has_opt(args, OPT_ALL)) {
+		if (args->npos)
+			return usage_error(ctx, "--all takes no PARENT");
+		if (store_parents(&ctx->rfs, &parents, &err) < 0)
+			return fail(ctx, "%s", err.msg);
+		/* parents not registered yet are left to the udev rule */
+		for (size_t i = 0; i < parents.n; i++) {
+			int fd = rfs_openf(&ctx->rfs, O_PATH, SYS_PARENTS "/%s", parents.v[i]);
+
+			if (fd < 0)
+				continue;
+			close(fd);
+			failed += start_parent(ctx, parents.v[i]);
+		}
+		strv_free(&parents);
+		return failed ? 1 : 0;
+	}
+	if (args->npos != 1)
+		return usage_error(ctx, "missing argument: PARENT (or --all)");
+	if (!rfs_valid_name(args->pos[0]))
+		return usage_error(ctx, "invalid parent name '%s'", args->pos[0]);
+	return start_parent(ctx, args->pos[0]) ? 1 : 0;
 }

@@ -126,43 +126,66 @@ static bool is_active_as(struct ctx *ctx, int devs, const char *parent, const ch
 	return same;
 }
 
+static void emit_def(struct lister *l, int devs, const char *parent, const char *uuid,
+		     const struct mdev_config *cfg)
+{
+	bool active = !l->json && is_active_as(l->ctx, devs, parent, uuid, cfg->type);
+
+	emit(l, parent, uuid, cfg, active ? " (active)" : "");
+}
+
+/* -u: at most one file per parent; a single valid one prints bare in JSON. */
+static int list_defined_uuid(struct lister *l, const struct cmd_args *args, int devs)
+{
+	struct strv found = { 0 };
+	struct mdev_config *cfgs;
+	struct mdev_error err;
+	size_t valid = 0;
+	bool *ok;
+
+	if (store_find(&l->ctx->rfs, args->uuid, args->parent, &found, &err) < 0)
+		return fail(l->ctx, "%s", err.msg);
+	cfgs = xcalloc(found.n, sizeof(*cfgs));
+	ok = xcalloc(found.n, sizeof(*ok));
+	for (size_t i = 0; i < found.n; i++)
+		valid += ok[i] = load_def(l->ctx, found.v[i], args->uuid, &cfgs[i]);
+	l->single = l->json && valid == 1;
+	for (size_t i = 0; i < found.n; i++) {
+		if (ok[i])
+			emit_def(l, devs, found.v[i], args->uuid, &cfgs[i]);
+		config_clear(&cfgs[i]);
+	}
+	free(cfgs);
+	free(ok);
+	strv_free(&found);
+	return 0;
+}
+
 static int list_defined(struct lister *l, const struct cmd_args *args)
 {
-	struct strv parents = { 0 }, found = { 0 };
+	struct strv parents = { 0 };
 	struct mdev_error err;
 	int devs = -1, r = 0;
 
-	if (has_opt(args, OPT_UUID)) {
-		/* -u: at most one file per parent; a single match prints bare */
-		r = store_find(&l->ctx->rfs, args->uuid, args->parent, &found, &err);
-		if (r < 0)
-			return fail(l->ctx, "%s", err.msg);
-		for (size_t i = 0; i < found.n; i++)
-			strv_push(&parents, found.v[i]);
-	} else if (args->parent) {
-		strv_push(&parents, args->parent);
-	} else if (store_parents(&l->ctx->rfs, &parents, &err) < 0) {
-		return fail(l->ctx, "%s", err.msg);
-	}
 	if (!l->json)
 		devs = rfs_open(&l->ctx->rfs, SYS_DEVICES, O_PATH | O_DIRECTORY, 0);
-	l->single = l->json && has_opt(args, OPT_UUID) && parents.n == 1;
+	if (has_opt(args, OPT_UUID))
+		r = list_defined_uuid(l, args, devs);
+	else if (args->parent)
+		strv_push(&parents, args->parent);
+	else if (store_parents(&l->ctx->rfs, &parents, &err) < 0)
+		r = fail(l->ctx, "%s", err.msg);
 	for (size_t p = 0; p < parents.n; p++) {
 		struct strv uuids = { 0 };
 
-		if (has_opt(args, OPT_UUID))
-			strv_push(&uuids, args->uuid);
-		else if (store_uuids(&l->ctx->rfs, parents.v[p], &uuids, &err) < 0)
+		if (store_uuids(&l->ctx->rfs, parents.v[p], &uuids, &err) < 0)
 			warnf("%s", err.msg);
 		for (size_t i = 0; i < uuids.n; i++) {
 			struct mdev_config cfg;
 
 			if (!load_def(l->ctx, parents.v[p], uuids.v[i], &cfg))
 				continue;
-			emit(l, parents.v[p], uuids.v[i], &cfg,
-			     is_active_as(l->ctx, devs, parents.v[p], uuids.v[i], cfg.type)
-				     ? " (active)"
-				     : "");
+			emit_def(l, devs, parents.v[p], uuids.v[i], &cfg);
 			config_clear(&cfg);
 		}
 		strv_free(&uuids);
@@ -170,7 +193,6 @@ static int list_defined(struct lister *l, const struct cmd_args *args)
 	if (devs >= 0)
 		close(devs);
 	strv_free(&parents);
-	strv_free(&found);
 	return r;
 }
 

@@ -2,7 +2,6 @@
 /* Reading IOMMU groups and VFIO's view of them; changing their type and no-IOMMU mode. */
 #include "iommu.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -41,27 +40,6 @@ static bool parse_ulong(const char *s, unsigned long *out)
 	return !errno && !*end;
 }
 
-/* Valid entry names of a root-relative directory, unsorted. */
-static int scan_dir(const struct rootfs *rfs, const char *path, struct strv *out)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
-
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d)))
-		if (rfs_valid_name(de->d_name) && de->d_name[0] != '.')
-			strv_push(out, de->d_name);
-	closedir(d);
-	return 0;
-}
-
 /* True when the root-relative PATH exists; a dangling symlink counts (it is not followed). */
 __attribute__((format(printf, 2, 3))) static bool path_exists(const struct rootfs *rfs,
 							      const char *fmt, ...)
@@ -82,7 +60,7 @@ __attribute__((format(printf, 2, 3))) static bool path_exists(const struct rootf
 	return true;
 }
 
-/* The last component of the symlink at PATH, or NULL when there is no such link. */
+/* The last component of the symlink DIR/NAME, or NULL when there is no such link. */
 static char *link_base(const struct rootfs *rfs, const char *dir, const char *name)
 {
 	char path[PATH_MAX], link[PATH_MAX];
@@ -117,7 +95,8 @@ static char *find_vfio_device(const struct rootfs *rfs, const char *dev)
 	char path[PATH_MAX];
 	char *found = NULL;
 
-	if (rfs_path(path, sizeof(path), "%s/vfio-dev", dev) < 0 || scan_dir(rfs, path, &names) < 0)
+	if (rfs_path(path, sizeof(path), "%s/vfio-dev", dev) < 0 ||
+	    rfs_scandir(rfs, path, SCAN_DIRS | SCAN_FOLLOW, &names, NULL) < 0)
 		goto done;
 	strv_sort(&names);
 	for (size_t i = 0; i < names.n && !found; i++)
@@ -252,7 +231,7 @@ static int load_group(const struct rootfs *rfs, unsigned long id, struct iommu_g
 	if (rfs_path(dir, sizeof(dir), SYS_IOMMU_GROUPS "/%lu", id) < 0 ||
 	    rfs_path(path, sizeof(path), "%s/devices", dir) < 0)
 		return -ENAMETOOLONG;
-	r = scan_dir(rfs, path, &names);
+	r = rfs_scandir(rfs, path, SCAN_DIRS | SCAN_FOLLOW, &names, NULL);
 	if (r < 0) {
 		strv_free(&names);
 		return r;
@@ -318,7 +297,7 @@ int iommu_groups_load(const struct rootfs *rfs, struct iommu_group_list *out,
 
 	out->v = NULL;
 	out->n = 0;
-	r = scan_dir(rfs, SYS_IOMMU_GROUPS, &names);
+	r = rfs_scandir(rfs, SYS_IOMMU_GROUPS, SCAN_DIRS | SCAN_FOLLOW, &names, NULL);
 	if (r == -ENOENT) {
 		strv_free(&names);
 		return 0; /* no IOMMU and no VFIO device: the kernel made no group */
@@ -396,31 +375,6 @@ bool iommu_type_valid(const char *type)
 	return false;
 }
 
-/*
- * Writes VALUE with O_TRUNC, as echo(1) does: sysfs ignores the truncation,
- * and a fake tree then holds exactly what the kernel would have been sent.
- */
-static int write_attr(const struct rootfs *rfs, const char *path, const char *value)
-{
-	size_t len = strlen(value);
-	int fd = rfs_open(rfs, path, O_WRONLY | O_TRUNC | O_NOFOLLOW, 0);
-	ssize_t n;
-	int r = 0;
-
-	if (fd < 0)
-		return fd;
-	do {
-		n = write(fd, value, len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		r = -errno;
-	else if ((size_t)n != len)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0 && errno != EINTR)
-		r = -errno;
-	return r;
-}
-
 /* The unbind hint: the bus's path when the bus is known, the group's link otherwise. */
 static void unbind_hint(char *buf, size_t size, unsigned long id, const struct iommu_member *m)
 {
@@ -466,43 +420,26 @@ static int refuse_host_drivers(const struct iommu_group *g, const char *type, bo
 		count > 1 ? ", likewise for the others" : "");
 }
 
-static const char *errno_name(int code)
-{
-	switch (code) {
-	case EPERM:
-		return "EPERM";
-	case EBUSY:
-		return "EBUSY";
-	case EINVAL:
-		return "EINVAL";
-	case EACCES:
-		return "EACCES";
-	case ENODEV:
-		return "ENODEV";
-	case ENOENT:
-		return "ENOENT";
-	default:
-		return "error";
-	}
-}
-
-/* Why the kernel refused a type: what 6.12 and 6.1 answered in the same situations. */
+/*
+ * Why the kernel refused a type, named as the kernel answered it: what 6.12
+ * and 6.1 said in the same situations.  NULL for answers with nothing to add.
+ */
 static const char *type_write_reason(int code)
 {
 	switch (code) {
 	case EPERM:
-		return "a driver that uses the DMA API is bound to a member, or the group is open (in use by a VM); unbind the driver or stop the VM first";
+		return "EPERM: a driver that uses the DMA API is bound to a member, or the group is open (in use by a VM); unbind the driver or stop the VM first";
 	case EBUSY:
-		return "the group is busy: older kernels (6.1) refuse while any driver, vfio-pci included, is bound to a member; unbind every member and retry";
+		return "EBUSY: the group is busy; older kernels (6.1) refuse while any driver, vfio-pci included, is bound to a member: unbind every member and retry";
 	case EINVAL:
-		return "the kernel does not accept this type for this group (no real IOMMU domain, or the IOMMU driver cannot provide this type)";
+		return "EINVAL: the kernel does not accept this type for this group (no real IOMMU domain, or the IOMMU driver cannot provide this type)";
 	case EACCES:
-		return "permission denied: changing the domain type needs root (CAP_SYS_ADMIN)";
+		return "EACCES: permission denied; changing the domain type needs root (CAP_SYS_ADMIN)";
 	case ENODEV:
 	case ENOENT:
 		return "the group or its type attribute went away";
 	default:
-		return strerror(code);
+		return NULL;
 	}
 }
 
@@ -533,10 +470,11 @@ int iommu_group_set_type(const struct rootfs *rfs, const struct iommu_group *g, 
 		return r;
 	if (rfs_path(path, sizeof(path), SYS_IOMMU_GROUPS "/%lu/type", g->id) < 0)
 		return mdev_errorf(err, ENAMETOOLONG, "IOMMU group %lu: path too long", g->id);
-	r = write_attr(rfs, path, type);
+	r = rfs_write_replace(rfs, path, type);
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot set the type of IOMMU group %lu to %s (%s): %s",
-				   g->id, type, errno_name(-r), type_write_reason(-r));
+		return mdev_errorf(err, -r, "cannot set the type of IOMMU group %lu to %s: %s",
+				   g->id, type,
+				   type_write_reason(-r) ? type_write_reason(-r) : strerror(-r));
 	return 0;
 }
 
@@ -589,7 +527,7 @@ int noiommu_set(const struct rootfs *rfs, bool on, bool force, struct mdev_error
 		return mdev_errorf(
 			err, EPERM,
 			"refusing to enable VFIO no-IOMMU mode without --force: vfio-pci would accept devices that no IOMMU isolates, giving whoever opens them unmediated DMA to all host memory, and using one taints the kernel");
-	r = write_attr(rfs, SYS_NOIOMMU_PARAM, on ? "Y" : "N");
+	r = rfs_write_replace(rfs, SYS_NOIOMMU_PARAM, on ? "Y" : "N");
 	if (r == -EACCES || r == -EPERM)
 		return mdev_errorf(err, -r,
 				   "cannot %s VFIO no-IOMMU mode: permission denied (needs root)",

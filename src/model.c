@@ -12,42 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Collects the valid entry names of a root-relative directory. */
-static int scan_dir(const struct rootfs *rfs, const char *path, bool dirs_only, struct strv *out)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
-
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d))) {
-		if (!rfs_valid_name(de->d_name) || de->d_name[0] == '.')
-			continue;
-		if (dirs_only && de->d_type != DT_DIR && de->d_type != DT_LNK &&
-		    de->d_type != DT_UNKNOWN)
-			continue;
-		strv_push(out, de->d_name);
-	}
-	closedir(d);
-	return 0;
-}
-
 int model_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err)
 {
-	int r = scan_dir(rfs, SYS_PARENTS, true, out);
+	int r = rfs_scandir(rfs, SYS_PARENTS, SCAN_DIRS | SCAN_FOLLOW, out, NULL);
 
 	if (r == -ENOENT)
 		return 0; /* no parent driver has registered with mdev */
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot list parents in /%s: %s", SYS_PARENTS,
 				   strerror(-r));
-	strv_sort(out);
 	return 0;
 }
 
@@ -117,13 +90,12 @@ int model_types(const struct rootfs *rfs, const char *parent, struct mdev_type_i
 	*n = 0;
 	if (rfs_path(path, sizeof(path), SYS_PARENTS "/%s/mdev_supported_types", parent) < 0)
 		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", parent);
-	r = scan_dir(rfs, path, true, &ids);
+	r = rfs_scandir(rfs, path, SCAN_DIRS | SCAN_FOLLOW, &ids, NULL);
 	if (r < 0) {
 		strv_free(&ids);
 		return mdev_errorf(err, -r, "cannot list the types of parent %s: %s", parent,
 				   strerror(-r));
 	}
-	strv_sort(&ids);
 	*types = xcalloc(ids.n, sizeof(**types));
 	for (size_t i = 0; i < ids.n; i++) {
 		r = read_type(rfs, parent, ids.v[i], &(*types)[*n]);
@@ -290,9 +262,10 @@ static void near_miss(const struct rootfs *rfs, const char *parent, char *hint, 
 	struct strv names = { 0 };
 
 	hint[0] = '\0';
-	if (scan_dir(rfs, SYS_PARENTS, true, &names) == 0) {
+	if (rfs_scandir(rfs, SYS_PARENTS, SCAN_DIRS | SCAN_FOLLOW, &names, NULL) == 0) {
 		for (size_t i = 0; i < names.n; i++) {
-			if (strcasecmp(names.v[i], parent) == 0) {
+			if (strcasecmp(names.v[i], parent) == 0 &&
+			    strcmp(names.v[i], parent) != 0) {
 				rfs_path(hint, size, " (did you mean '%s'?)", names.v[i]);
 				break;
 			}

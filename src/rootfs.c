@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <dirent.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "util.h"
 
 /* Kernels before 5.6 lack openat2; there we fall back to a lexical check. */
 static bool have_openat2 = true;
@@ -90,7 +93,10 @@ int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode)
 	if (!*path)
 		path = ".";
 	if (have_openat2) {
-		fd = (int)syscall(SYS_openat2, rfs->fd, path, &how, sizeof(how));
+		/* EAGAIN: a rename anywhere raced the ".." checks of RESOLVE_IN_ROOT */
+		do {
+			fd = (int)syscall(SYS_openat2, rfs->fd, path, &how, sizeof(how));
+		} while (fd < 0 && errno == EAGAIN);
 		if (fd >= 0)
 			return fd;
 		if (errno != ENOSYS)
@@ -196,10 +202,10 @@ int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t s
 	return (int)n;
 }
 
-int rfs_write(const struct rootfs *rfs, const char *path, const char *value)
+static int write_value(const struct rootfs *rfs, const char *path, const char *value, int flags)
 {
 	size_t len = strlen(value);
-	int fd = rfs_open(rfs, path, O_WRONLY | O_NOFOLLOW, 0);
+	int fd = rfs_open(rfs, path, O_WRONLY | O_NOFOLLOW | flags, 0);
 	ssize_t n;
 	int r = 0;
 
@@ -215,6 +221,16 @@ int rfs_write(const struct rootfs *rfs, const char *path, const char *value)
 	if (close(fd) < 0 && r == 0 && errno != EINTR)
 		r = -errno;
 	return r;
+}
+
+int rfs_write(const struct rootfs *rfs, const char *path, const char *value)
+{
+	return write_value(rfs, path, value, 0);
+}
+
+int rfs_write_replace(const struct rootfs *rfs, const char *path, const char *value)
+{
+	return write_value(rfs, path, value, O_TRUNC);
 }
 
 const char *rfs_basename(const char *path)
@@ -342,5 +358,48 @@ int read_all_fd(int fd, char **out, size_t *len)
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
+	return 0;
+}
+
+/* Whether the entry is a directory; links are followed only with SCAN_FOLLOW. */
+static bool entry_is_dir(int dfd, const struct dirent *de, int flags)
+{
+	struct stat st;
+
+	if (de->d_type == DT_DIR)
+		return true;
+	if (de->d_type != DT_UNKNOWN && !(de->d_type == DT_LNK && (flags & SCAN_FOLLOW)))
+		return false;
+	return fstatat(dfd, de->d_name, &st, (flags & SCAN_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW) ==
+		       0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+int rfs_scandir(const struct rootfs *rfs, const char *path, int flags, struct strv *out,
+		struct strv *others)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (entry_is_dir(fd, de, flags) == !!(flags & SCAN_DIRS))
+			strv_push(out, de->d_name);
+		else if (others)
+			strv_push(others, de->d_name);
+	}
+	closedir(d);
+	strv_sort(out);
+	if (others)
+		strv_sort(others);
 	return 0;
 }

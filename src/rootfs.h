@@ -42,8 +42,17 @@ int rfs_read_at(int dirfd, const char *name, char *buf, size_t size);
 /* Reads the target of the symlink at PATH (NUL-terminated). */
 int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t size);
 
-/* Writes VALUE to an existing attribute file in one write(2), as sysfs wants. */
+/*
+ * Writes VALUE to an existing attribute file in one write(2), as sysfs wants.
+ * In a fake tree successive writes accumulate, so tests see every command
+ * sent to a write-only file such as create or remove.
+ */
 int rfs_write(const struct rootfs *rfs, const char *path, const char *value);
+/*
+ * The same with O_TRUNC, as echo(1) does: sysfs ignores the truncation, and a
+ * readable attribute of a fake tree then holds the value the kernel was sent.
+ */
+int rfs_write_replace(const struct rootfs *rfs, const char *path, const char *value);
 
 /* Last component of a link target or path. */
 const char *rfs_basename(const char *path);
@@ -56,6 +65,18 @@ int rfs_mkdirs(const struct rootfs *rfs, const char *path);
  * the same directory, fsync, rename, fsync of the directory.
  */
 int rfs_replace_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+
+struct strv;
+
+#define SCAN_DIRS 1   /* want directories, else everything else */
+#define SCAN_FOLLOW 2 /* a symlink to a directory counts as one (sysfs) */
+
+/*
+ * The entry names of directory PATH, sorted, dot names left out: directories
+ * or the rest, as FLAGS say, in OUT; the others in OTHERS when not NULL.
+ */
+int rfs_scandir(const struct rootfs *rfs, const char *path, int flags, struct strv *out,
+		struct strv *others);
 
 /* Reads all of FD (a file, pipe or /dev/stdin) into a malloc'd buffer. */
 int read_all_fd(int fd, char **out, size_t *len);

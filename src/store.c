@@ -2,7 +2,6 @@
 /* The mdevctl config format and its on-disk store. */
 #include "store.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -178,12 +177,12 @@ int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
 	if (fd == -ENOENT || fd == -ENOTDIR)
 		return -ENOENT;
 	if (fd < 0)
-		return mdev_errorf(err, -fd, "cannot read config /" CONFIG_DIR "/%s/%s: %s", parent,
-				   uuid, strerror(-fd));
+		return mdev_errorf(err, -fd, "unreadable config /" CONFIG_DIR "/%s/%s: %s", parent,
+				   uuid, fd == -ELOOP ? "it is a symbolic link" : strerror(-fd));
 	r = read_all_fd(fd, &data, &len);
 	close(fd);
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot read config /" CONFIG_DIR "/%s/%s: %s", parent,
+		return mdev_errorf(err, -r, "unreadable config /" CONFIG_DIR "/%s/%s: %s", parent,
 				   uuid, strerror(-r));
 	r = config_parse(data, len, cfg, why, sizeof(why));
 	free(data);
@@ -201,7 +200,8 @@ int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 	char *text;
 	int dfd, r;
 
-	if (!rfs_valid_name(parent) || strcmp(parent, "scripts.d") == 0)
+	/* dot names are the store's temporary files, and scripts.d is not a parent */
+	if (!rfs_valid_name(parent) || parent[0] == '.' || strcmp(parent, "scripts.d") == 0)
 		return mdev_errorf(err, EINVAL, "invalid parent name '%s'", parent);
 	rfs_path(path, sizeof(path), CONFIG_DIR "/%s", parent);
 	r = rfs_mkdirs(rfs, path);
@@ -242,43 +242,10 @@ int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 	return 0;
 }
 
-static int scan_names(const struct rootfs *rfs, const char *path, struct strv *out, bool want_dirs)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
-
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d))) {
-		bool is_dir = de->d_type == DT_DIR;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (de->d_type == DT_UNKNOWN) {
-			int c = openat(fd, de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
-
-			is_dir = c >= 0;
-			if (c >= 0)
-				close(c);
-		}
-		if (is_dir == want_dirs)
-			strv_push(out, de->d_name);
-	}
-	closedir(d);
-	strv_sort(out);
-	return 0;
-}
-
 int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err)
 {
-	struct strv all = { 0 };
-	int r = scan_names(rfs, CONFIG_DIR, &all, true);
+	struct strv all = { 0 }, files = { 0 };
+	int r = rfs_scandir(rfs, CONFIG_DIR, SCAN_DIRS, &all, &files);
 
 	if (r == -ENOENT)
 		return 0;
@@ -287,7 +254,10 @@ int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error 
 	for (size_t i = 0; i < all.n; i++)
 		if (strcmp(all.v[i], "scripts.d") != 0)
 			strv_push(out, all.v[i]);
+	for (size_t i = 0; i < files.n; i++)
+		warnf("ignoring /" CONFIG_DIR "/%s: not a directory of definitions", files.v[i]);
 	strv_free(&all);
+	strv_free(&files);
 	return 0;
 }
 
@@ -300,7 +270,7 @@ int store_uuids(const struct rootfs *rfs, const char *parent, struct strv *out,
 
 	if (rfs_path(path, sizeof(path), CONFIG_DIR "/%s", parent) < 0)
 		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", parent);
-	r = scan_names(rfs, path, &all, false);
+	r = rfs_scandir(rfs, path, 0, &all, NULL);
 	if (r == -ENOENT || r == -ENOTDIR)
 		return 0;
 	if (r < 0)

@@ -32,6 +32,11 @@ bool uuid_normalize(const char *in, char out[UUID_STR_LEN]);
 bool uuid_is_canonical(const char *s);
 void uuid_new(char out[UUID_STR_LEN]);
 
+/* Length of the valid UTF-8 sequence at P, or 0 when it is not one. */
+size_t utf8_seq_len(const unsigned char *p);
+/* JSON holds only UTF-8: names and values that are not cannot be stored faithfully. */
+bool utf8_valid(const char *s);
+
 /* Byte-wise comparison for qsort over char * arrays. */
 int cmp_strp(const void *a, const void *b);
 

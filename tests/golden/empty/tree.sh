@@ -1,0 +1,3 @@
+# The sample parents and nothing else: no devices, no definitions.
+mk_scriptdirs
+mk_samples

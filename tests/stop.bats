@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# stop: writes 1 to the device's remove; a device that is not active is a failure.
+
+load test_helper
+
+U1=11111111-1111-4111-8111-111111111111
+U2=22222222-2222-4222-8222-222222222222
+
+# assert_written FILE VALUE: FILE holds VALUE, optionally followed by one newline.
+assert_written() {
+	local c
+	[ -f "$1" ] || _fail "no such file: $1" || return
+	c=$(cat "$1"; printf x)
+	c=${c%x}
+	[ "$c" = "$2" ] || [ "$c" = "$2"$'\n' ] || _fail "$1 holds '$c', expected '$2'"
+}
+
+tree() {
+	mk_parent mtty
+	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
+	mk_active mtty mtty-1 "$U1" 3
+	mk_active mtty mtty-1 "$U2" 4
+}
+
+rmfile() { printf '%s/%s/%s/remove' "$ROOT" "$(parent_path "$1")" "$2"; }
+
+@test "stop -u: writes 1 to the device's remove, and nothing else" {
+	tree
+	run_exact -0 mdevadm stop -u "$U1"
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	assert_written "$(rmfile mtty "$U1")" 1
+	assert_no_write "$(rmfile mtty "$U2")"
+	assert_no_write "$ROOT/$(parent_path mtty)/mdev_supported_types/mtty-1/create"
+}
+
+@test "stop: a device that is not active fails with exit 1 and one line" {
+	tree
+	local u3=33333333-3333-4333-8333-333333333333
+	run_exact -1 mdevadm stop -u "$u3"
+	[ "$output" = "" ]
+	[[ $stderr == *"$u3"*"not active"* ]]
+	[ "$(printf '%s' "$stderr" | wc -l)" -eq 1 ]
+	assert_no_write "$(rmfile mtty "$U1")"
+	assert_no_write "$(rmfile mtty "$U2")"
+}
+
+@test "stop: a defined but inactive device is not active either" {
+	tree
+	local u3=33333333-3333-4333-8333-333333333333
+	mk_config mtty "$u3" '{"mdev_type": "mtty-1", "start": "auto"}'
+	run_exact -1 mdevadm stop -u "$u3"
+	[[ $stderr == *"not active"* ]]
+	# the definition is untouched
+	assert_file_content "$ROOT/etc/mdevctl.d/mtty/$u3" '{"mdev_type": "mtty-1", "start": "auto"}'
+}
+
+@test "stop: the definition of a stopped device stays" {
+	tree
+	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto"}'
+	run_exact -0 mdevadm stop -u "$U1"
+	assert_written "$(rmfile mtty "$U1")" 1
+	assert_file_content "$ROOT/etc/mdevctl.d/mtty/$U1" '{"mdev_type": "mtty-1", "start": "auto"}'
+}
+
+@test "stop: the UUID in any form reaches the lower-case device" {
+	tree
+	run_exact -0 mdevadm stop -u "{${U2^^}}"
+	assert_written "$(rmfile mtty "$U2")" 1
+	run_exact -0 mdevadm stop --uuid="${U1//-/}"
+	assert_written "$(rmfile mtty "$U1")" 1
+}
+
+@test "stop: without --uuid, or with options it does not take, is a usage error" {
+	tree
+	run_exact -2 mdevadm stop
+	[[ $stderr == *--uuid* && $stderr == *--help* ]]
+	run_exact -2 mdevadm stop -u "$U1" -p mtty
+	[[ $stderr == *"'-p'"* ]]
+	run_exact -2 mdevadm stop -u not-a-uuid
+	[[ $stderr == *not-a-uuid* ]]
+	assert_no_write "$(rmfile mtty "$U1")"
+	assert_no_write "$(rmfile mtty "$U2")"
+}
+
+@test "stop: a device whose directory is gone (dangling bus link) is not active" {
+	mk_parent mtty
+	mk_type mtty mtty-1 24
+	mkdir -p "$ROOT/sys/bus/mdev/devices"
+	ln -s "../../../devices/virtual/mtty/mtty/$U1" "$ROOT/sys/bus/mdev/devices/$U1"
+	run_exact -1 mdevadm stop -u "$U1"
+	[[ $stderr == *"not active"* ]]
+	[ ! -e "$ROOT/$(parent_path mtty)/$U1" ]
+}
+
+@test "stop (fake kernel): the device goes away and its instance comes back" {
+	tree
+	fakekernel_start
+	run_exact -0 mdevadm stop -u "$U1"
+	fakekernel_settle
+	grep -q "remove $U1: ok" "$FAKEKERNEL_CTL/log"
+	[ ! -e "$ROOT/sys/bus/mdev/devices/$U1" ]
+	[ "$(cat "$ROOT/$(parent_path mtty)/mdev_supported_types/mtty-1/available_instances")" = 23 ]
+	run_exact -0 mdevadm list
+	[ "$output" = "$U2 mtty mtty-1 manual
+" ]
+	# stopping it again fails
+	run_exact -1 mdevadm stop -u "$U1"
+	[[ $stderr == *"not active"* ]]
+}
+
+@test "stop -f: --force is accepted" {
+	tree
+	run_exact -0 mdevadm stop -f -u "$U2"
+	assert_written "$(rmfile mtty "$U2")" 1
+}
+
+@test "stop: renames elsewhere on the system never make a stop fail" {
+	command -v python3 >/dev/null || skip "python3 is needed for a fast rename loop"
+	tree
+	# any rename on the system can make openat2(RESOLVE_IN_ROOT) through ".." answer EAGAIN
+	python3 -c '
+import os, sys
+a = os.path.join(sys.argv[1], "a"); b = os.path.join(sys.argv[1], "b")
+open(a, "w").close()
+while True:
+    os.rename(a, b); os.rename(b, a)
+' "$BATS_TEST_TMPDIR" 3>&- &
+	local renamer=$! i fails=0 first=
+	sleep 0.2
+	for ((i = 0; i < 150; i++)); do
+		run_exact mdevadm stop -u "$U1"
+		if [ "$status" -ne 0 ]; then
+			fails=$((fails + 1))
+			first=${first:-$stderr}
+		fi
+	done
+	kill "$renamer"
+	wait "$renamer" || true
+	[ "$fails" -eq 0 ] || _fail "$fails of 150 stops failed, first: $first"
+}
