@@ -343,7 +343,7 @@ fi
 TOOLS="yard mdevctl"
 [ "$HAVE_MDEVADM" = 1 ] && TOOLS="yard mdevadm mdevctl"
 TASKS="list listd types boot"
-declare -A MEAN SD
+declare -A MEAN SD MIN
 
 hf() { # TASK SCALE
 	local task=$1 s=$2 t=$WORK/x$2 runs warm csv tools=$TOOLS tool args=()
@@ -374,10 +374,11 @@ hf() { # TASK SCALE
 	hyperfine -N -i --style basic --warmup "$warm" --runs "$runs" --export-csv "$csv" "${args[@]}" \
 		>"$WORK/logs/hf-$task-x$s.txt" 2>&1 || die "hyperfine failed: see $WORK/logs/hf-$task-x$s.txt"
 	[ "$task" = boot ] && reset_tree "$t"
-	while IFS=, read -r name mean sd _; do
+	while IFS=, read -r name mean sd _median _user _system min _max; do
 		[ "$name" = command ] && continue
 		MEAN[$task,$s,$name]=$mean
 		SD[$task,$s,$name]=$sd
+		MIN[$task,$s,$name]=$min
 	done <"$csv"
 }
 
@@ -387,6 +388,7 @@ hyperfine -N -i --style basic --warmup 5 --runs 40 --export-csv "$WORK/logs/hf-n
 	-n ns "$(nscmd "$WORK/x${SCALES%% *}" true)" >"$WORK/logs/hf-ns.txt" 2>&1
 NS_MEAN=$(awk -F, 'NR==2{print $2}' "$WORK/logs/hf-ns.csv")
 NS_SD=$(awk -F, 'NR==2{print $3}' "$WORK/logs/hf-ns.csv")
+NS_MIN=$(awk -F, 'NR==2{print $7}' "$WORK/logs/hf-ns.csv")
 
 for s in $SCALES; do
 	write_boot_scripts "$WORK/x$s"
@@ -505,7 +507,7 @@ label() {
 	boot) echo "boot pass (start-parent-mdevs per parent)" ;;
 	esac
 }
-cell() { [ -n "${1:-}" ] && echo "$(ms "$1") ± $(ms "${2:-}")" || echo "–"; }
+cell() { [ -n "${1:-}" ] && echo "$(ms "$1") ± $(ms "${2:-}") (min $(ms "${3:-}"))" || echo "–"; }
 ms() { [ -n "${1:-}" ] && awk -v v="$1" 'BEGIN{printf "%.2f", v*1000}' || echo "–"; }
 ratio() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1f×", a/b; else print "–" }' || echo "–"; }
 num() { [ -n "${1:-}" ] && awk -v v="$1" 'BEGIN{ if (v >= 1e6) printf "%.1f M", v/1e6; else if (v >= 1e3) printf "%.0f k", v/1e3; else printf "%d", v }' || echo "–"; }
@@ -527,9 +529,10 @@ per() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" -v n="$3" 
 		echo "**mdevadm was not found** (\`$MDEVADM\`): its columns are empty. Set MDEVADM=path and rerun."
 	fi
 	echo
-	echo "Wall time is hyperfine's mean. mdevctl ignores MDEVCTL_ENV_ROOT, so it runs in \`unshare -m\` with the tree" \
-		"bind-mounted on /sys and /etc/mdevctl.d; that overhead alone ($(ms "$NS_MEAN") ± $(ms "$NS_SD") ms) is" \
-		"subtracted from the mdevctl column (once per boot pass: the loop runs inside one namespace)."
+	echo "Wall time is hyperfine's mean ± standard deviation (and the fastest run, a steadier figure on a busy machine);" \
+		"the ratios use the means. mdevctl ignores MDEVCTL_ENV_ROOT, so it runs in \`unshare -m\` with the tree" \
+		"bind-mounted on /sys and /etc/mdevctl.d; that overhead alone ($(ms "$NS_MEAN") ± $(ms "$NS_SD") ms, min" \
+		"$(ms "$NS_MIN")) is subtracted from the mdevctl column (its min from the min; once per boot pass: the loop runs inside one namespace)."
 	echo "The boot pass runs one process per parent that has a config directory, sequentially, from a \`sh\` loop" \
 		"(its fork/exec cost is part of every column)."
 	echo
@@ -540,14 +543,17 @@ per() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" -v n="$3" 
 			y=${MEAN[$task,$s,yard]:-}
 			am=${MEAN[$task,$s,mdevadm]:-}
 			c=${MEAN[$task,$s,mdevctl]:-}
+			cmin=${MIN[$task,$s,mdevctl]:-}
 			[ -n "$c" ] && c=$(awk -v c="$c" -v ns="$NS_MEAN" 'BEGIN{printf "%.6f", c-ns}')
+			[ -n "$cmin" ] && cmin=$(awk -v c="$cmin" -v ns="$NS_MIN" 'BEGIN{printf "%.6f", c-ns}')
 			if [ "$s" = "$IRS" ]; then
 				iy=$(num "${IR[$task,yard]:-}") ia=$(num "${IR[$task,mdevadm]:-}") ic=$(num "${IR[$task,mdevctl]:-}")
 			else
 				iy="" ia="" ic=""
 			fi
-			echo "| $(label "$task") | x$s | $(items "$task" "$s") | $(cell "$y" "${SD[$task,$s,yard]:-}") |" \
-				"$(cell "$am" "${SD[$task,$s,mdevadm]:-}") | $(cell "$c" "${SD[$task,$s,mdevctl]:-}") |" \
+			echo "| $(label "$task") | x$s | $(items "$task" "$s") | $(cell "$y" "${SD[$task,$s,yard]:-}" "${MIN[$task,$s,yard]:-}") |" \
+				"$(cell "$am" "${SD[$task,$s,mdevadm]:-}" "${MIN[$task,$s,mdevadm]:-}") |" \
+				"$(cell "$c" "${SD[$task,$s,mdevctl]:-}" "$cmin") |" \
 				"$(ratio "$am" "$y") | $(ratio "$c" "$am") | $(ratio "$c" "$y") | ${iy} | ${ia} | ${ic} |"
 		done
 	done
@@ -580,7 +586,7 @@ per() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" -v n="$3" 
 	echo
 	if [ ${#FAILED_CHECKS[@]} -eq 0 ]; then
 		echo "All outputs matched the generator's manifest: mdevctl and the yardsticks (and mdevadm if present) list" \
-			"the same devices and types on the small tree and $(for x in $SCALES; do printf 'x%s ' "$x"; done)and" \
+			"the same devices and types on the small tree and on $(for x in $SCALES; do printf 'x%s ' "$x"; done | sed 's/ $//; s/ /, /g'), and" \
 			"each boot pass opened the expected number of \`create\` attributes."
 	else
 		echo "Failed checks: ${FAILED_CHECKS[*]} (see $WORK/out)."

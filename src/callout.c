@@ -43,6 +43,7 @@ struct script {
 	char *name; /* for messages */
 	struct cap *caps;
 	size_t ncaps;
+	bool hung; /* killed at the time limit: not run again, so one limit bounds its delay */
 };
 
 struct script_set {
@@ -181,7 +182,8 @@ static struct script_set *scripts(struct callouts *co, bool notifiers)
 
 struct run {
 	int status; /* exit status, or -1 when killed or not run */
-	char *out;  /* stdout, NUL-terminated */
+	bool killed;
+	char *out; /* stdout, NUL-terminated */
 	size_t outlen;
 };
 
@@ -317,6 +319,7 @@ static int pump(const struct callouts *co, const struct script *s, pid_t pid, in
 	for (int i = 0; i < 3; i++)
 		close_fd(&fds[i]);
 	res->out[res->outlen] = '\0';
+	res->killed = killed;
 	return reap(pid, deadline, killed);
 }
 
@@ -326,7 +329,7 @@ static const char *state_name(int state)
 }
 
 /* Runs S with the protocol's arguments; STATE: 0 none, 1 success, -1 failure. */
-static void run_script(const struct callouts *co, const struct script *s, const char *type,
+static void run_script(const struct callouts *co, struct script *s, const char *type,
 		       const char *event, const char *action, int state, const char *uuid,
 		       const char *parent, const char *input, struct run *res)
 {
@@ -335,11 +338,14 @@ static void run_script(const struct callouts *co, const struct script *s, const 
 			 (char *)action, (char *)"-s",	(char *)state_name(state),
 			 (char *)"-u",	 (char *)uuid,	(char *)"-p",
 			 (char *)parent, NULL };
+	const struct sigaction ignore = { .sa_handler = SIG_IGN };
+	struct sigaction old;
 	int in[2], out[2], err[2];
 	pid_t pid;
 
-	res->status = -1;
-	res->out = NULL;
+	*res = (struct run){ .status = -1, .out = xstrdup("") };
+	if (s->hung)
+		return;
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return;
 	if (pipe2(out, O_CLOEXEC) < 0) {
@@ -363,7 +369,12 @@ static void run_script(const struct callouts *co, const struct script *s, const 
 		return;
 	}
 	setpgid(pid, pid); /* also here: the child may not have run yet when we kill */
+	free(res->out);
+	/* a script that exits without reading its input must not take us down with it */
+	sigaction(SIGPIPE, &ignore, &old);
 	res->status = pump(co, s, pid, (int[3]){ in[1], out[0], err[0] }, input, res);
+	sigaction(SIGPIPE, &old, NULL);
+	s->hung = res->killed;
 }
 
 static char *config_compact(const struct mdev_config *cfg)
@@ -417,7 +428,12 @@ static const struct cap *probe(struct callouts *co, struct script *s, const char
 	c = &s->caps[s->ncaps++];
 	*c = (struct cap){ .type = xstrdup(type), .kind = CAP_LEGACY };
 	run_script(co, s, type, "get", "capabilities", 0, uuid, parent, PROVIDES, &res);
-	if (res.status == 2) {
+	if (res.killed) {
+		/* a script that cannot answer in time is broken: leave the type to the others */
+		warnf("callout script %s hung answering capabilities for %s: not used", s->name,
+		      type);
+		c->kind = CAP_NOT_MINE;
+	} else if (res.status == 2) {
 		c->kind = CAP_NOT_MINE;
 	} else if (res.status == 0 && (answer = parse_answer(&res))) {
 		sup = json_object_get(answer, "supports");
@@ -432,32 +448,48 @@ static const struct cap *probe(struct callouts *co, struct script *s, const char
 	return c;
 }
 
+static bool lists(const struct cap *c, const char *event, const char *action)
+{
+	return strv_has(&c->events, event) && strv_has(&c->actions, action);
+}
+
 /*
- * Finds the script that handles TYPE for EVENT/ACTION and runs it: the first
- * not answering 2; a versioned script owns its type for the events it lists.
- * Returns the script's index, or -1 when none handles it.
+ * Picks the script for TYPE and runs EVENT/ACTION on it when it takes it: a
+ * versioned script claiming the type owns it, for what it lists; otherwise
+ * the first legacy script not answering 2.  Returns the script (the owner
+ * even when it did not run), or -1; *RAN says whether RES holds an answer.
  */
-static int dispatch(struct callouts *co, const char *type, const char *event, const char *action,
-		    const char *uuid, const char *parent, const char *input, struct run *res)
+static int pick(struct callouts *co, const char *type, const char *event, const char *action,
+		const char *uuid, const char *parent, const char *input, struct run *res, bool *ran)
 {
 	struct script_set *set = scripts(co, false);
 
+	*ran = false;
+	*res = (struct run){ 0 };
 	for (size_t i = 0; i < set->n; i++) {
 		const struct cap *c = probe(co, &set->v[i], uuid, parent, type);
 
-		if (c->kind == CAP_NOT_MINE)
+		if (c->kind != CAP_VERSIONED)
 			continue;
-		if (c->kind == CAP_VERSIONED &&
-		    (!strv_has(&c->events, event) || !strv_has(&c->actions, action)))
-			return -1;
-		if (c->kind == CAP_LEGACY && strcmp(event, "live") == 0)
-			continue;
-		run_script(co, &set->v[i], type, event, action, 0, uuid, parent, input, res);
-		if (res->status == 2) {
-			free(res->out);
-			continue;
+		if (lists(c, event, action)) {
+			run_script(co, &set->v[i], type, event, action, 0, uuid, parent, input,
+				   res);
+			*ran = true;
 		}
 		return (int)i;
+	}
+	if (strcmp(event, "live") == 0)
+		return -1;
+	for (size_t i = 0; i < set->n; i++) {
+		if (probe(co, &set->v[i], uuid, parent, type)->kind != CAP_LEGACY)
+			continue;
+		run_script(co, &set->v[i], type, event, action, 0, uuid, parent, input, res);
+		if (res->status != 2) {
+			*ran = true;
+			return (int)i;
+		}
+		free(res->out);
+		res->out = NULL;
 	}
 	return -1;
 }
@@ -481,14 +513,15 @@ static void notify(struct co_call *call, int state)
 int co_pre(struct co_call *call, bool force, struct mdev_error *err)
 {
 	char *input = config_compact(call->cfg);
-	struct run res = { 0 };
 	const char *name;
+	struct run res;
+	bool ran;
 
-	call->script = dispatch(call->co, call->cfg->type, "pre", action_names[call->action],
-				call->uuid, call->parent, input, &res);
+	call->script = pick(call->co, call->cfg->type, "pre", action_names[call->action],
+			    call->uuid, call->parent, input, &res, &ran);
 	free(input);
 	free(res.out);
-	if (call->script < 0 || res.status == 0)
+	if (!ran || res.status == 0)
 		return 0;
 	name = scripts(call->co, false)->v[call->script].name;
 	if (force) {
@@ -508,13 +541,17 @@ int co_pre(struct co_call *call, bool force, struct mdev_error *err)
 
 void co_post(struct co_call *call, bool success)
 {
-	if (call->script >= 0) {
+	const char *action = action_names[call->action];
+	struct script *s = call->script >= 0 ? &call->co->callouts.v[call->script] : NULL;
+	const struct cap *c =
+		s ? probe(call->co, s, call->uuid, call->parent, call->cfg->type) : NULL;
+
+	if (c && (c->kind != CAP_VERSIONED || lists(c, "post", action))) {
 		char *input = config_compact(call->cfg);
 		struct run res;
 
-		run_script(call->co, &call->co->callouts.v[call->script], call->cfg->type, "post",
-			   action_names[call->action], success ? 1 : -1, call->uuid, call->parent,
-			   input, &res);
+		run_script(call->co, s, call->cfg->type, "post", action, success ? 1 : -1,
+			   call->uuid, call->parent, input, &res);
 		free(res.out);
 		free(input);
 	}
@@ -551,9 +588,10 @@ int co_get_attrs(struct callouts *co, const char *uuid, const char *parent, stru
 	struct run res = { 0 };
 	char why[512];
 	int idx, r;
+	bool ran;
 
-	idx = dispatch(co, cfg->type, "get", "attributes", uuid, parent, NULL, &res);
-	if (idx < 0)
+	idx = pick(co, cfg->type, "get", "attributes", uuid, parent, NULL, &res, &ran);
+	if (!ran)
 		return 0;
 	r = res.status == 0 ? parse_attrs(&res, cfg->type, &got, why, sizeof(why)) : -EIO;
 	free(res.out);
@@ -572,17 +610,20 @@ int co_get_attrs(struct callouts *co, const char *uuid, const char *parent, stru
 int co_live(struct callouts *co, const char *uuid, const char *parent,
 	    const struct mdev_config *cfg, struct mdev_error *err)
 {
+	struct co_call call = { co, uuid, parent, cfg, ACT_MODIFY, -1 };
 	char *input = config_compact(cfg);
-	struct run res = { 0 };
-	int idx = dispatch(co, cfg->type, "live", "modify", uuid, parent, input, &res);
+	struct run res;
+	bool ran;
+	int idx = pick(co, cfg->type, "live", "modify", uuid, parent, input, &res, &ran);
 
 	free(input);
 	free(res.out);
-	if (idx < 0)
+	if (!ran)
 		return mdev_errorf(err, ENOTSUP,
 				   "cannot change %s live: no callout script supports live changes "
 				   "for type %s",
 				   uuid, cfg->type);
+	notify(&call, res.status == 0 ? 1 : -1);
 	if (res.status != 0)
 		return mdev_errorf(err, ECANCELED,
 				   "cannot change %s live: callout script %s failed (status %d)",

@@ -39,6 +39,13 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	[OPT_ALL] = { "all", 0, NULL, "every parent that has definitions and is present" },
 };
 
+const struct opt_def global_opts[GOPT_COUNT] = {
+	[GOPT_ROOT] = { "root", 0, "DIR",
+			"act on the tree under DIR instead of / (also MDEVCTL_ENV_ROOT)" },
+	[GOPT_HELP] = { "help", 'h', NULL, "show this help" },
+	[GOPT_VERSION] = { "version", 'V', NULL, "show the version" },
+};
+
 #define O(x) OPTBIT(OPT_##x)
 
 const struct command commands[] = {
@@ -89,6 +96,20 @@ const struct command *command_find(const char *name)
 	return NULL;
 }
 
+static void print_opt(FILE *f, const struct opt_def *o)
+{
+	char shortname[5] = "    ", flag[64];
+
+	if (o->short_name)
+		snprintf(shortname, sizeof(shortname), "-%c, ", o->short_name);
+	snprintf(flag, sizeof(flag), "%s--%s%s%s%s", shortname, o->name,
+		 !o->arg	   ? ""
+		 : o->optional_arg ? "[="
+				   : " ",
+		 o->arg ? o->arg : "", o->optional_arg ? "]" : "");
+	fprintf(f, "  %-24s %s\n", flag, o->help);
+}
+
 void usage_main(FILE *f, const char *prog)
 {
 	fprintf(f,
@@ -101,42 +122,26 @@ void usage_main(FILE *f, const char *prog)
 	for (const struct command *c = commands; c->name; c++)
 		if (!c->hidden)
 			fprintf(f, "  %-15s %s\n", c->name, c->summary);
-	fprintf(f,
-		"\n"
-		"Global options:\n"
-		"      --root DIR  act on the tree under DIR instead of / (also MDEVCTL_ENV_ROOT)\n"
-		"  -h, --help      show this help\n"
-		"  -V, --version   show the version\n"
-		"\n"
-		"Run '%s COMMAND --help' for a command's options.\n",
-		prog);
+	fputs("\nGlobal options:\n", f);
+	for (int i = 0; i < GOPT_COUNT; i++)
+		print_opt(f, &global_opts[i]);
+	fprintf(f, "\nRun '%s COMMAND --help' for a command's options.\n", prog);
 }
 
 static void usage_command(FILE *f, const struct ctx *ctx, const struct command *c)
 {
-	fprintf(f, "Usage: %s %s %s\n\n%c%s.\n\nOptions:\n", ctx->prog, c->name, c->synopsis,
-		c->summary[0] - 'a' + 'A', c->summary + 1);
-	for (int i = 0; i < OPT_COUNT; i++) {
-		const struct opt_def *o = &opt_defs[i];
-		char shortname[5] = "    ", flag[64];
-
-		if (!(c->opts & OPTBIT(i)))
-			continue;
-		if (o->short_name)
-			snprintf(shortname, sizeof(shortname), "-%c, ", o->short_name);
-		snprintf(flag, sizeof(flag), "%s--%s%s%s%s", shortname, o->name,
-			 !o->arg	   ? ""
-			 : o->optional_arg ? "[="
-					   : " ",
-			 o->arg ? o->arg : "", o->optional_arg ? "]" : "");
-		fprintf(f, "  %-24s %s\n", flag, o->help);
-	}
+	fprintf(f, "Usage: %s%s%s %s\n\n%c%s.\n\nOptions:\n", ctx->prog, ctx->alias ? "" : " ",
+		ctx->alias ? "" : c->name, c->synopsis, c->summary[0] - 'a' + 'A', c->summary + 1);
+	for (int i = 0; i < OPT_COUNT; i++)
+		if (c->opts & OPTBIT(i))
+			print_opt(f, &opt_defs[i]);
 	fprintf(f, "  %-24s %s\n", "-h, --help", "show this help");
 }
 
 int usage_error(const struct ctx *ctx, const char *fmt, ...)
 {
-	const char *sep = ctx->cmd ? " " : "", *cmd = ctx->cmd ? ctx->cmd : "";
+	bool named = ctx->cmd && !ctx->alias;
+	const char *sep = named ? " " : "", *cmd = named ? ctx->cmd : "";
 	va_list ap;
 
 	fflush(stdout);

@@ -48,6 +48,10 @@ struct opt_def {
 
 extern const struct opt_def opt_defs[OPT_COUNT];
 
+/* Options before the command, parsed by main; indexed by this enum. */
+enum global_opt_id { GOPT_ROOT, GOPT_HELP, GOPT_VERSION, GOPT_COUNT };
+extern const struct opt_def global_opts[GOPT_COUNT];
+
 /* Every option of every command lands here; each command reads what it accepts. */
 struct cmd_args {
 	unsigned seen; /* OPTBIT()s of the options given */
@@ -74,6 +78,7 @@ struct ctx {
 	struct callouts *co;
 	const char *prog;
 	const char *cmd; /* the running command, for messages */
+	bool alias;	 /* called as lsmdev: the program name stands for the command */
 };
 
 struct command {

@@ -205,8 +205,8 @@ static unsigned start_parent(struct ctx *ctx, const char *parent)
 			failed++;
 		} else {
 			started++;
-			/* instant on a real kernel; an emulated one may lag */
-			model_wait_active(&ctx->rfs, uuids.v[i], DEVICE_APPEAR_TIMEOUT_MS);
+			/* so that a concurrent run sees it active and does not create it again */
+			model_wait_active(&ctx->rfs, uuids.v[i], device_appear_timeout_ms());
 		}
 		config_clear(&cfg);
 	}

@@ -55,6 +55,8 @@ int cmd_types(struct ctx *ctx, struct cmd_args *args)
 		}
 		if (!json)
 			print_text(parents.v[p], types, n);
+		if (json && !n)
+			gw_empty_group(&gw, parents.v[p]);
 		for (size_t i = 0; json && i < n; i++) {
 			json_t *j = type_json(&types[i]);
 

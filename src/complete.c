@@ -11,26 +11,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "iommu.h"
 #include "model.h"
 #include "shell.h"
 #include "store.h"
 
 /* Every command takes -h/--help, which the table's option bits leave out. */
 #define OPT_HELP OPT_COUNT
-
-/* The default domain types the kernel accepts in iommu_groups/N/type. */
-static const char *const group_types[] = { "DMA", "DMA-FQ", "identity", "auto" };
-
-/* main.c parses these before the command; only their names matter here. */
-static const struct {
-	const char *name;
-	int short_name;
-	const char *help;
-} global_opts[] = {
-	{ "root", 0, "act on the tree under DIR instead of /" },
-	{ "help", 'h', "show the commands" },
-	{ "version", 'V', "show the version" },
-};
 
 /* What the words between the command and the current word say. */
 struct line_state {
@@ -430,8 +417,8 @@ static void complete_positional(const struct rootfs *rfs, const struct line_stat
 	if (st->npos >= st->cmd->max_pos)
 		return;
 	if (st->cmd->run == cmd_set_group_type) {
-		for (size_t i = 0; i < sizeof(group_types) / sizeof(*group_types); i++)
-			completion_add(c, "", group_types[i], "");
+		for (const char *const *t = iommu_group_types; *t; t++)
+			completion_add(c, "", *t, "");
 	} else if (st->cmd->run == cmd_start_parent_mdevs) {
 		if (store_parents(rfs, &parents, &err) == 0)
 			for (size_t i = 0; i < parents.n; i++)
@@ -494,7 +481,7 @@ static int find_global(const char *word, size_t len)
 {
 	int found = -1, matches = 0;
 
-	for (size_t i = 0; i < sizeof(global_opts) / sizeof(*global_opts); i++) {
+	for (size_t i = 0; i < GOPT_COUNT; i++) {
 		if (strncmp(global_opts[i].name, word, len) != 0)
 			continue;
 		if (strlen(global_opts[i].name) == len)
@@ -524,7 +511,7 @@ static void complete_command(enum complete_mode mode, struct completion *c)
 			c->kind = COMPLETE_DIRS;
 		return;
 	}
-	for (size_t i = 0; i < sizeof(global_opts) / sizeof(*global_opts); i++) {
+	for (size_t i = 0; i < GOPT_COUNT; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "--%s", global_opts[i].name);

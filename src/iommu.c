@@ -365,12 +365,12 @@ enum iommu_status iommu_group_status(const struct iommu_group *g,
 	return g->vfio ? IOMMU_STATUS_READY : IOMMU_STATUS_UNBOUND;
 }
 
+const char *const iommu_group_types[] = { "DMA", "DMA-FQ", "identity", "auto", NULL };
+
 bool iommu_type_valid(const char *type)
 {
-	static const char *const valid[] = { "DMA", "DMA-FQ", "identity", "auto" };
-
-	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
-		if (strcmp(type, valid[i]) == 0)
+	for (const char *const *t = iommu_group_types; *t; t++)
+		if (strcmp(type, *t) == 0)
 			return true;
 	return false;
 }

@@ -89,7 +89,10 @@ enum iommu_status iommu_group_status(const struct iommu_group *g,
  */
 bool iommu_driver_is_dma_free(const char *driver);
 
-/* TYPE is one of DMA, DMA-FQ, identity, auto: what the type attribute accepts. */
+/* What the type attribute accepts: DMA, DMA-FQ, identity, auto; NULL-terminated. */
+extern const char *const iommu_group_types[];
+
+/* TYPE is one of iommu_group_types. */
 bool iommu_type_valid(const char *type);
 
 /*

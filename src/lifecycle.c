@@ -10,6 +10,15 @@
 
 #include "model.h"
 
+int device_appear_timeout_ms(void)
+{
+	const char *env = getenv("MDEVADM_APPEAR_TIMEOUT_MS");
+	char *end;
+	long ms = env ? strtol(env, &end, 10) : -1;
+
+	return env && !*end && ms >= 0 && ms <= 600000 ? (int)ms : 2000;
+}
+
 int device_start(const struct rootfs *rfs, const char *parent, const char *uuid,
 		 const struct mdev_config *cfg, struct mdev_error *err)
 {
@@ -33,7 +42,7 @@ int device_start(const struct rootfs *rfs, const char *parent, const char *uuid,
 	r = model_create(rfs, parent, cfg->type, uuid, err);
 	if (r < 0 || cfg->nattrs == 0)
 		return r;
-	r = model_wait_active(rfs, uuid, DEVICE_APPEAR_TIMEOUT_MS);
+	r = model_wait_active(rfs, uuid, device_appear_timeout_ms());
 	if (r < 0)
 		return mdev_errorf(
 			err, -r, "created %s on %s but it did not appear in /sys/bus/mdev/devices",

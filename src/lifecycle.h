@@ -7,8 +7,14 @@
 #include "error.h"
 #include "rootfs.h"
 
-/* How long to wait for a created device to show up before writing attributes. */
-#define DEVICE_APPEAR_TIMEOUT_MS 2000
+/*
+ * How long to wait for a created device to show up (before writing its
+ * attributes, or before the next autostart looks at it): instant on a real
+ * kernel, which creates it before the write to create returns; an emulated
+ * tree may lag.  MDEVADM_APPEAR_TIMEOUT_MS overrides the 2 s default, e.g.
+ * 0 on a fake tree that nothing emulates.
+ */
+int device_appear_timeout_ms(void);
 
 /*
  * Creates UUID on PARENT as CFG describes.  Fails without touching sysfs when

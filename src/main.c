@@ -21,38 +21,41 @@ static int flush_stdout(const char *prog)
 	return EXIT_FAILURE;
 }
 
+/* getopt values of the global options: clear of characters and of 0 (unknown) */
+#define GOPT_VAL 256
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
+	struct option longopts[GOPT_COUNT + 1] = { 0 };
 	const char *root = getenv("MDEVCTL_ENV_ROOT");
 	struct ctx ctx = { .rfs = { .fd = -1 } };
-	char *list_argv[2] = { (char *)"list", NULL };
 	bool as_lsmdev;
 	int opt, r;
 
 	ctx.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	as_lsmdev = strcmp(ctx.prog, "lsmdev") == 0;
 	if (!as_lsmdev) {
+		for (int i = 0; i < GOPT_COUNT; i++)
+			longopts[i] = (struct option){ global_opts[i].name,
+						       global_opts[i].arg ? required_argument
+									  : no_argument,
+						       NULL, GOPT_VAL + i };
 		opterr = 0;
 		while ((opt = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 			switch (opt) {
-			case 'r':
+			case GOPT_VAL + GOPT_ROOT:
 				root = optarg;
 				break;
 			case 'h':
+			case GOPT_VAL + GOPT_HELP:
 				usage_main(stdout, ctx.prog);
 				return flush_stdout(ctx.prog);
 			case 'V':
+			case GOPT_VAL + GOPT_VERSION:
 				printf("%s %s\n", ctx.prog, PACKAGE_VERSION);
 				return flush_stdout(ctx.prog);
 			default:
-				if (optopt == 'r' ||
-				    (optind > 0 && strncmp(argv[optind - 1], "--root", 6) == 0))
+				if (optopt == GOPT_VAL + GOPT_ROOT)
 					return usage_error(&ctx, "--root needs a directory");
 				return usage_error(&ctx, "unknown option '%s'", argv[optind - 1]);
 			}
@@ -61,12 +64,15 @@ int main(int argc, char **argv)
 			return usage_error(&ctx, "no command given");
 		argc -= optind;
 		argv += optind;
-	} else if (argc < 2) {
-		argc = 1;
-		argv = list_argv;
 	} else {
+		ctx.alias = true;
+		for (int i = 1; i < argc; i++)
+			if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+				printf("%s %s\n", ctx.prog, PACKAGE_VERSION);
+				return flush_stdout(ctx.prog);
+			}
 		/* lsmdev ARGS is list ARGS: reuse argv[0]'s slot for the command */
-		argv[0] = list_argv[0];
+		argv[0] = (char *)"list";
 	}
 	r = rootfs_open(&ctx.rfs, root);
 	if (r < 0) {

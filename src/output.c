@@ -119,13 +119,25 @@ static void emit_key(FILE *f, const char *key)
 	json_decref(k);
 }
 
+/* Ends what was open before a new group starts. */
+static void gw_next_group(struct group_writer *gw)
+{
+	if (!gw->started)
+		fputs("[\n  {\n    ", gw->f);
+	else if (gw->open)
+		fputs("\n    ],\n    ", gw->f);
+	else
+		fputs(",\n    ", gw->f);
+	gw->started = true;
+}
+
 void gw_item(struct group_writer *gw, const char *group, const char *key, const json_t *value)
 {
-	if (gw->started && strcmp(gw->group, group) == 0) {
+	if (gw->open && strcmp(gw->group, group) == 0) {
 		fputs(",\n      {\n        ", gw->f);
 	} else {
-		fputs(gw->started ? "\n    ],\n    " : "[\n  {\n    ", gw->f);
-		gw->started = true;
+		gw_next_group(gw);
+		gw->open = true;
 		free(gw->group);
 		gw->group = xstrdup(group);
 		emit_key(gw->f, group);
@@ -137,10 +149,18 @@ void gw_item(struct group_writer *gw, const char *group, const char *key, const 
 	fputs("\n      }", gw->f);
 }
 
+void gw_empty_group(struct group_writer *gw, const char *group)
+{
+	gw_next_group(gw);
+	gw->open = false;
+	emit_key(gw->f, group);
+	fputs(": []", gw->f);
+}
+
 void gw_finish(struct group_writer *gw)
 {
-	fputs(gw->started ? "\n    ]\n  }\n]\n" : "[]\n", gw->f);
+	fputs(!gw->started ? "[]\n" : gw->open ? "\n    ]\n  }\n]\n" : "\n  }\n]\n", gw->f);
 	free(gw->group);
 	gw->group = NULL;
-	gw->started = false;
+	gw->started = gw->open = false;
 }

@@ -28,9 +28,12 @@ struct group_writer {
 	FILE *f;
 	char *group;
 	bool started;
+	bool open; /* GROUP's array is open */
 };
 
 void gw_item(struct group_writer *gw, const char *group, const char *key, const json_t *value);
+/* A group with no items: `"GROUP": []`. */
+void gw_empty_group(struct group_writer *gw, const char *group);
 void gw_finish(struct group_writer *gw);
 
 #endif

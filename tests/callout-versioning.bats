@@ -213,7 +213,9 @@ $(versioned "$(supports '"pre","post"' '"define"')")"
 	mk_script "$CALLOUTS" v "$(versioned "$SUPPORTS_ALL")"
 	mk_script "$NOTIFIERS" nt
 	run_exact -0 mdevadm modify -u "$U1" --live --defined --jsonfile "$NEW"
+	# two changes, two notifications: the running device, then the definition
 	assert_log_np "$(line v mtty-1 live modify none "$U1" mtty "$NEWC"
+		line nt mtty-1 notify modify success "$U1" mtty "$NEWC"
 		line v mtty-1 pre modify none "$U1" mtty "$NEWC"
 		line v mtty-1 post modify success "$U1" mtty "$NEWC"
 		line nt mtty-1 notify modify success "$U1" mtty "$NEWC")"$'\n'

@@ -82,6 +82,21 @@ load callout_helper
 	[ ! -e "$(cfgfile mtty "$U1")" ]
 }
 
+@test "undefine of a UUID defined on two parents: pre, post and notify for each" {
+	mk_samples
+	mk_config mdpy "$U1" '{"mdev_type": "mdpy-vga", "start": "manual"}'
+	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
+	mk_script "$CALLOUTS" co
+	mk_script "$NOTIFIERS" nt
+	run_exact -0 mdevadm undefine -u "$U1"
+	assert_log_np "$(line co mdpy-vga pre undefine none "$U1" mdpy "$(cj mdpy-vga)"
+		line co mdpy-vga post undefine success "$U1" mdpy "$(cj mdpy-vga)"
+		line nt mdpy-vga notify undefine success "$U1" mdpy "$(cj mdpy-vga)"
+		line co mtty-1 pre undefine none "$U1" mtty "$(cj mtty-1)"
+		line co mtty-1 post undefine success "$U1" mtty "$(cj mtty-1)"
+		line nt mtty-1 notify undefine success "$U1" mtty "$(cj mtty-1)")"$'\n'
+}
+
 @test "modify: pre and post modify with the new config on stdin" {
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual", "attrs": [{"k": "v"}]}'
@@ -338,8 +353,10 @@ load callout_helper
 	mk_script "$CALLOUTS" 20-mtty "$(only_type mtty-1)"
 	mk_script "$CALLOUTS" 30-late
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
+	# every script is probed first: a versioned one anywhere would own the type
 	assert_log "$(probe 10-other mtty-1 "$U1" mtty
 		probe 20-mtty mtty-1 "$U1" mtty
+		probe 30-late mtty-1 "$U1" mtty
 		line 20-mtty mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
 		line 20-mtty mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
@@ -441,6 +458,7 @@ load callout_helper
 		probe B mtty-1 "$U1" mtty
 		probe a mtty-1 "$U1" mtty
 		probe 05-old mtty-1 "$U1" mtty
+		probe 99-old mtty-1 "$U1" mtty
 		line 05-old mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
 		line 05-old mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
 }

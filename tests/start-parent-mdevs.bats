@@ -286,7 +286,7 @@ while True:
 ' "$BATS_TEST_TMPDIR" 3>&- &
 	local renamer=$! i bad=
 	sleep 0.2
-	for ((i = 1; i <= 100; i++)); do
+	for ((i = 1; i <= 50; i++)); do
 		run_exact mdevadm start-parent-mdevs mtty
 		if [ "$status" -ne 0 ] || [ "$output" != "mtty: started 0, already active 1, failed 0
 " ] || [ -s "$(cfile mtty mtty-1)" ]; then

@@ -474,7 +474,7 @@ JSON
 	mk_config mtty "$U1" '{"mdev_type": "mtty-2", "start": "manual"}'
 	local want=""
 	renamer_start
-	repeat_same 150 mdevadm start -u "$U1"
+	repeat_same 60 mdevadm start -u "$U1"
 	assert_written "$(cfile mtty mtty-2)" "$U1"
 }
 
@@ -485,7 +485,7 @@ JSON
 	local want=""
 	renamer_start
 	local i
-	for ((i = 1; i <= 150; i++)); do
+	for ((i = 1; i <= 60; i++)); do
 		run_exact mdevadm start -u "$U1"
 		[ "$status" -eq 1 ] && [[ $stderr == *"already active"* ]] ||
 			_fail "run $i: status $status: $stderr" || return

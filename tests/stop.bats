@@ -129,7 +129,7 @@ while True:
 ' "$BATS_TEST_TMPDIR" 3>&- &
 	local renamer=$! i fails=0 first=
 	sleep 0.2
-	for ((i = 0; i < 150; i++)); do
+	for ((i = 0; i < 60; i++)); do
 		run_exact mdevadm stop -u "$U1"
 		if [ "$status" -ne 0 ]; then
 			fails=$((fails + 1))
@@ -138,5 +138,5 @@ while True:
 	done
 	kill "$renamer"
 	wait "$renamer" || true
-	[ "$fails" -eq 0 ] || _fail "$fails of 150 stops failed, first: $first"
+	[ "$fails" -eq 0 ] || _fail "$fails of 60 stops failed, first: $first"
 }

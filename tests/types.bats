@@ -350,7 +350,7 @@ gvt_tree() {
 	run_exact -0 mdevadm types
 	local want=$output
 	renamer_start
-	repeat_same 200 mdevadm types
+	repeat_same 80 mdevadm types
 }
 
 @test "types: stray files in mdev_supported_types are not types" {

@@ -33,9 +33,16 @@ ensure_pkgs() {
     mkdir -p "$MDEVADM_VM_CACHE"
     (
         flock -w 900 9 || die "timed out waiting for $MDEVADM_VM_CACHE/apt.lock"
-        if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2; then
-            apt-get update -q </dev/null >&2
-            apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2
+        aptlog=$MDEVADM_VM_CACHE/apt.log
+        : >"$aptlog"
+        if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >>"$aptlog" 2>&1; then
+            log "install failed; running apt-get update and retrying"
+            if ! { apt-get update -q </dev/null && \
+                   apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; } >>"$aptlog" 2>&1; then
+                tail -n 30 "$aptlog" >&2
+                die "apt-get install ${missing[*]} failed (log: $aptlog)"
+            fi
         fi
     ) 9>"$MDEVADM_VM_CACHE/apt.lock"
+    log "installed: ${missing[*]}"
 }

@@ -91,7 +91,6 @@ for setup in "${setups[@]}"; do
     machine=q35
     qargs=(-nodefaults -display none -no-reboot -m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}"
            -serial "file:$console" -monitor none
-           -device "e1000,romfile=,id=spare0"
            -kernel "$kernel" -initrd "$initrd")
     if [ "$accel" = kvm ]; then
         qargs+=(-accel kvm -cpu host); machine=q35,kernel-irqchip=split
@@ -99,9 +98,13 @@ for setup in "${setups[@]}"; do
         qargs+=(-accel tcg -cpu "${VM_CPU:-qemu64}")
     fi
     if [ "$setup" = iommu ]; then
+        # the IOMMU goes before any PCI device it should translate for
         qargs+=(-device intel-iommu)
         append+=" intel_iommu=on"
     fi
+    # a spare NIC with no backend and no driver in the guest: a PCI device to
+    # put in an IOMMU group (iommu) or bind to vfio-pci (noiommu)
+    qargs+=(-device "e1000,romfile=,id=spare0")
     qargs+=(-machine "$machine" -append "$append")
 
     log "booting setup '$setup' (timeout ${timeout_s}s)"
