@@ -128,7 +128,7 @@ struct mdev {
 static void make_uuid(char *out)
 {
 	uint64_t a = rnd(), b = rnd();
-	a = (a & ~0xf000ULL) | 0x4000ULL;                     /* version 4 */
+	a = (a & ~0xf000ULL) | 0x4000ULL;			 /* version 4 */
 	b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant */
 	snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
 		 (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xffff), (unsigned)(b >> 48),
@@ -136,7 +136,8 @@ static void make_uuid(char *out)
 }
 
 /* Type name, optional name, optional description of type k of a family. */
-static void type_info(enum family f, unsigned k, char *tname, char *name, char *desc, const char **api)
+static void type_info(enum family f, unsigned k, char *tname, char *name, char *desc,
+		      const char **api)
 {
 	static const char *sizes[] = { "small", "medium", "large", "xlarge" };
 	static const char *res[] = { "640x480", "1024x768", "1920x1080", "2560x1600" };
@@ -149,14 +150,16 @@ static void type_info(enum family f, unsigned k, char *tname, char *name, char *
 		unsigned fb = 1u << (k % 5);
 		sprintf(tname, "nvidia-%u", 63 + k);
 		sprintf(name, "GRID T4-%u%c", fb, sfx[k / 5 % 4]);
-		sprintf(desc, "num_heads=4, frl_config=60, framebuffer=%uM, max_resolution=5120x2880, max_instance=%u",
+		sprintf(desc,
+			"num_heads=4, frl_config=60, framebuffer=%uM, max_resolution=5120x2880, max_instance=%u",
 			fb * 1024, 16 / fb);
 		break;
 	}
 	case F_I915:
 		/* GVT-g: no name file, multi-line description */
 		sprintf(tname, "i915-GVTg_V5_%u", 1u << (k % 4) | (k / 4) << 4);
-		sprintf(desc, "low_gm_size: %uMB\nhigh_gm_size: %uMB\nfence: 4\nresolution: %s\nweight: %u\n",
+		sprintf(desc,
+			"low_gm_size: %uMB\nhigh_gm_size: %uMB\nfence: 4\nresolution: %s\nweight: %u\n",
 			64u << (k % 3), 384u << (k % 3), res[k % 4], 2 + k);
 		break;
 	case F_CSS:
@@ -188,7 +191,11 @@ static void type_info(enum family f, unsigned k, char *tname, char *name, char *
 		break;
 	case F_MDPY:
 		if (k < 4)
-			sprintf(tname, "mdpy-%s", k == 0 ? "vga" : k == 1 ? "xga" : k == 2 ? "hd" : "uhd");
+			sprintf(tname, "mdpy-%s",
+				k == 0	 ? "vga"
+				: k == 1 ? "xga"
+				: k == 2 ? "hd"
+					 : "uhd");
 		else
 			sprintf(tname, "mdpy-%u", k);
 		strcpy(name, tname);
@@ -225,15 +232,33 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt(argc, argv, "s:p:t:a:d:o:x:h")) != -1) {
 		switch (c) {
-		case 's': seed = strtoul(optarg, NULL, 0); break;
-		case 'p': np = strtoul(optarg, NULL, 0); break;
-		case 't': nt = strtoul(optarg, NULL, 0); break;
-		case 'a': na = strtoul(optarg, NULL, 0); break;
-		case 'd': nd = strtoul(optarg, NULL, 0); break;
-		case 'o': no = strtol(optarg, NULL, 0); break;
-		case 'x': scale = strtoul(optarg, NULL, 0); break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return 2;
+		case 's':
+			seed = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			np = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			nt = strtoul(optarg, NULL, 0);
+			break;
+		case 'a':
+			na = strtoul(optarg, NULL, 0);
+			break;
+		case 'd':
+			nd = strtoul(optarg, NULL, 0);
+			break;
+		case 'o':
+			no = strtol(optarg, NULL, 0);
+			break;
+		case 'x':
+			scale = strtoul(optarg, NULL, 0);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1) {
@@ -279,8 +304,8 @@ int main(int argc, char **argv)
 	manifest = fopen(P("manifest.tsv"), "w");
 	if (!manifest)
 		die("manifest: %s", strerror(errno));
-	fprintf(manifest, "#\tseed=%lu parents=%lu types=%lu active=%lu defined=%lu overlap=%ld\n", seed, np, nt,
-		na, nd, no);
+	fprintf(manifest, "#\tseed=%lu parents=%lu types=%lu active=%lu defined=%lu overlap=%ld\n",
+		seed, np, nt, na, nd, no);
 
 	struct parent *par = calloc(np ? np : 1, sizeof(*par));
 	struct mdev *act = calloc(na ? na : 1, sizeof(*act));
@@ -318,8 +343,9 @@ int main(int argc, char **argv)
 			if (!bus)
 				bus = 1, pci_ctr++;
 			snprintf(p->name, sizeof(p->name), "%04x:%02x:00.0", dom, bus);
-			snprintf(p->syspath, sizeof(p->syspath), "devices/pci%04x:%02x/%04x:%02x:%02x.0/%s", dom,
-				 bus & 0xe0, dom, bus & 0xe0, 1 + bus % 31, p->name);
+			snprintf(p->syspath, sizeof(p->syspath),
+				 "devices/pci%04x:%02x/%04x:%02x:%02x.0/%s", dom, bus & 0xe0, dom,
+				 bus & 0xe0, 1 + bus % 31, p->name);
 			break;
 		}
 		case F_NVIDIA_VF: {
@@ -333,20 +359,25 @@ int main(int argc, char **argv)
 			unsigned dom = vf_bus >> 8, bus = vf_bus & 0xff;
 			if (!bus)
 				bus = 1;
-			snprintf(p->name, sizeof(p->name), "%04x:%02x:%02x.%u", dom, bus, vf_fn / 8, vf_fn % 8);
+			snprintf(p->name, sizeof(p->name), "%04x:%02x:%02x.%u", dom, bus, vf_fn / 8,
+				 vf_fn % 8);
 			vf_fn++;
-			snprintf(p->syspath, sizeof(p->syspath), "devices/pci%04x:%02x/%04x:%02x:%02x.0/%s", dom,
-				 bus & 0xe0, dom, bus & 0xe0, 1 + bus % 31, p->name);
+			snprintf(p->syspath, sizeof(p->syspath),
+				 "devices/pci%04x:%02x/%04x:%02x:%02x.0/%s", dom, bus & 0xe0, dom,
+				 bus & 0xe0, 1 + bus % 31, p->name);
 			break;
 		}
 		case F_I915:
-			snprintf(p->name, sizeof(p->name), "%04x:00:02.0", i915_dom ? 0x1000 + i915_dom : 0);
+			snprintf(p->name, sizeof(p->name), "%04x:00:02.0",
+				 i915_dom ? 0x1000 + i915_dom : 0);
 			i915_dom++;
-			snprintf(p->syspath, sizeof(p->syspath), "devices/pci%.4s:00/%s", p->name, p->name);
+			snprintf(p->syspath, sizeof(p->syspath), "devices/pci%.4s:00/%s", p->name,
+				 p->name);
 			break;
 		case F_CSS:
 			css_ctr += 1 + rndn(8);
-			snprintf(p->name, sizeof(p->name), "0.%u.%04x", css_ctr >> 16, css_ctr & 0xffff);
+			snprintf(p->name, sizeof(p->name), "0.%u.%04x", css_ctr >> 16,
+				 css_ctr & 0xffff);
 			snprintf(p->syspath, sizeof(p->syspath), "devices/css0/%s", p->name);
 			break;
 		case F_AP:
@@ -356,7 +387,9 @@ int main(int argc, char **argv)
 		case F_MTTY:
 		case F_MDPY:
 		case F_MBOCHS: {
-			const char *n = p->fam == F_MTTY ? "mtty" : p->fam == F_MDPY ? "mdpy" : "mbochs";
+			const char *n = p->fam == F_MTTY   ? "mtty"
+					: p->fam == F_MDPY ? "mdpy"
+							   : "mbochs";
 			strcpy(p->name, n);
 			snprintf(p->syspath, sizeof(p->syspath), "devices/virtual/%s/%s", n, n);
 			break;
@@ -394,7 +427,8 @@ int main(int argc, char **argv)
 			if (desc[0]) {
 				char dl[300];
 				size_t dlen = strlen(desc);
-				snprintf(dl, sizeof(dl), "%s%s", desc, desc[dlen - 1] == '\n' ? "" : "\n");
+				snprintf(dl, sizeof(dl), "%s%s", desc,
+					 desc[dlen - 1] == '\n' ? "" : "\n");
 				write_file(TF("description"), 0444, dl);
 			}
 			write_file(TF("create"), 0200, "");
@@ -406,7 +440,8 @@ int main(int argc, char **argv)
 			while (dlen && desc[dlen - 1] == '\n')
 				desc[--dlen] = 0;
 			escape_nl(desc, edesc);
-			fprintf(manifest, "T\t%s\t%s\t%u\t%s\t%s\t%s\n", p->name, tname, av, api, name, edesc);
+			fprintf(manifest, "T\t%s\t%s\t%u\t%s\t%s\t%s\n", p->name, tname, av, api,
+				name, edesc);
 		}
 	}
 
@@ -432,15 +467,18 @@ int main(int argc, char **argv)
 		snprintf(target, sizeof(target), "../../../kernel/iommu_groups/%lu", 100 + j);
 		make_link(target, P("sys/%s/%s/iommu_group", p->syspath, m->uuid));
 		snprintf(target, sizeof(target), "../../../%s", m->uuid);
-		make_link(target, P("sys/%s/mdev_supported_types/%s/devices/%s", p->syspath, tname, m->uuid));
+		make_link(target, P("sys/%s/mdev_supported_types/%s/devices/%s", p->syspath, tname,
+				    m->uuid));
 		snprintf(target, sizeof(target), "../../../%s/%s", p->syspath, m->uuid);
 		make_link(target, P("sys/bus/mdev/devices/%s", m->uuid));
 		fprintf(manifest, "A\t%s\t%s\t%s\n", m->uuid, p->name, tname);
 	}
 
 	/* Defined devices: the first `no` are the first active devices, the rest are new. */
-	static const char *ap_keys[] = { "assign_adapter", "assign_control_domain", "assign_domain" };
-	static const char *gen_keys[] = { "display_mode", "frame_rate_limiter", "max_fps", "vendor_param" };
+	static const char *ap_keys[] = { "assign_adapter", "assign_control_domain",
+					 "assign_domain" };
+	static const char *gen_keys[] = { "display_mode", "frame_rate_limiter", "max_fps",
+					  "vendor_param" };
 	for (unsigned long j = 0; j < nd; j++) {
 		char uuid[37], tname[64], name[64], desc[256];
 		unsigned pi, ti;
@@ -460,8 +498,9 @@ int main(int argc, char **argv)
 		unsigned shape = rndn(20); /* 0: no "attrs" key; 1..5: attributes; else empty */
 		char json[1024], attrs[512];
 		size_t jl = 0, al = 0;
-		jl += (size_t)snprintf(json + jl, sizeof(json) - jl, "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"%s\"",
-				       tname, autostart ? "auto" : "manual");
+		jl += (size_t)snprintf(json + jl, sizeof(json) - jl,
+				       "{\n  \"mdev_type\": \"%s\",\n  \"start\": \"%s\"", tname,
+				       autostart ? "auto" : "manual");
 		al += (size_t)snprintf(attrs + al, sizeof(attrs) - al, "[");
 		if (shape == 0) {
 			jl += (size_t)snprintf(json + jl, sizeof(json) - jl, "\n}\n");
@@ -474,17 +513,20 @@ int main(int argc, char **argv)
 				if (k && rndn(2))
 					continue;
 				char val[32];
-				snprintf(val, sizeof(val), "%s%u", p->fam == F_AP ? "0x" : "", rndn(64));
+				snprintf(val, sizeof(val), "%s%u", p->fam == F_AP ? "0x" : "",
+					 rndn(64));
 				jl += (size_t)snprintf(json + jl, sizeof(json) - jl,
-						       "%s\n    {\n      \"%s\": \"%s\"\n    }", first ? "" : ",",
-						       keys[k], val);
-				al += (size_t)snprintf(attrs + al, sizeof(attrs) - al, "%s{\"%s\":\"%s\"}",
+						       "%s\n    {\n      \"%s\": \"%s\"\n    }",
 						       first ? "" : ",", keys[k], val);
+				al += (size_t)snprintf(attrs + al, sizeof(attrs) - al,
+						       "%s{\"%s\":\"%s\"}", first ? "" : ",",
+						       keys[k], val);
 				first = 0;
 			}
 			jl += (size_t)snprintf(json + jl, sizeof(json) - jl, "\n  ]\n}\n");
 		} else {
-			jl += (size_t)snprintf(json + jl, sizeof(json) - jl, ",\n  \"attrs\": []\n}\n");
+			jl += (size_t)snprintf(json + jl, sizeof(json) - jl,
+					       ",\n  \"attrs\": []\n}\n");
 		}
 		snprintf(attrs + al, sizeof(attrs) - al, "]");
 		if (!p->has_configs) {
@@ -492,8 +534,8 @@ int main(int argc, char **argv)
 			p->has_configs = 1;
 		}
 		write_file(P("etc/mdevctl.d/%s/%s", p->name, uuid), 0644, json);
-		fprintf(manifest, "D\t%s\t%s\t%s\t%s\t%s\n", uuid, p->name, tname, autostart ? "auto" : "manual",
-			attrs);
+		fprintf(manifest, "D\t%s\t%s\t%s\t%s\t%s\n", uuid, p->name, tname,
+			autostart ? "auto" : "manual", attrs);
 	}
 	if (fclose(manifest))
 		die("manifest: %s", strerror(errno));

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "mdev_supported_types/%s/available_instances", type);
 		len = pfd < 0 ? -1 : min_read_at(pfd, path, buf, sizeof(buf));
 		if (len < 0 || atoi(buf) <= 0) {
-			fprintf(stderr, "%s: no available instances of %s on %s\n", de->d_name, type, parent);
+			fprintf(stderr, "%s: no available instances of %s on %s\n", de->d_name,
+				type, parent);
 			failed = 1;
 			json_decref(j);
 			continue;

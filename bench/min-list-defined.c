@@ -23,12 +23,24 @@ static void out_json_str(const char *s)
 			break;
 		char e[7] = { '\\', *p, 0 };
 		switch (*p) {
-		case '"': case '\\': break;
-		case '\n': e[1] = 'n'; break;
-		case '\t': e[1] = 't'; break;
-		case '\r': e[1] = 'r'; break;
-		case '\b': e[1] = 'b'; break;
-		case '\f': e[1] = 'f'; break;
+		case '"':
+		case '\\':
+			break;
+		case '\n':
+			e[1] = 'n';
+			break;
+		case '\t':
+			e[1] = 't';
+			break;
+		case '\r':
+			e[1] = 'r';
+			break;
+		case '\b':
+			e[1] = 'b';
+			break;
+		case '\f':
+			e[1] = 'f';
+			break;
 		default:
 			memcpy(e + 1, "u00", 3);
 			e[4] = hex[(unsigned char)*p >> 4];
@@ -139,7 +151,8 @@ int main(int argc, char **argv)
 					out_str("\n              ");
 					out_json_str(key);
 					out_str(": ");
-					out_json_str(json_string_value(v) ? json_string_value(v) : "");
+					out_json_str(json_string_value(v) ? json_string_value(v)
+									  : "");
 				}
 				out_str("\n            }");
 			}

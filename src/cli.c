@@ -166,6 +166,24 @@ int fail(const struct ctx *ctx, const char *fmt, ...)
 	return EXIT_FAILURE;
 }
 
+int cmd_lock(const struct ctx *ctx)
+{
+	struct mdev_error err;
+	int fd = store_lock(&ctx->rfs, &err);
+
+	if (fd < 0)
+		fail(ctx, "%s", err.msg);
+	return fd;
+}
+
+bool take_uuid(struct cmd_args *args)
+{
+	if (has_opt(args, OPT_UUID))
+		return false;
+	uuid_new(args->uuid);
+	return true;
+}
+
 static bool utf8_valid_opt(const char *s)
 {
 	return !s || utf8_valid(s);

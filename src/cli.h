@@ -104,6 +104,11 @@ __attribute__((format(printf, 2, 3))) int usage_error(const struct ctx *ctx, con
 /* Reports a failure of the running command and returns EXIT_FAILURE. */
 __attribute__((format(printf, 2, 3))) int fail(const struct ctx *ctx, const char *fmt, ...);
 
+/* Takes the store lock for a command that changes state; reports a failure, returns -1. */
+int cmd_lock(const struct ctx *ctx);
+/* Generates a UUID when none was given; true when it did (the command then prints it). */
+bool take_uuid(struct cmd_args *args);
+
 /* The commands. */
 int cmd_list(struct ctx *ctx, struct cmd_args *args);
 int cmd_types(struct ctx *ctx, struct cmd_args *args);

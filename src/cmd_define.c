@@ -68,13 +68,10 @@ int cmd_define(struct ctx *ctx, struct cmd_args *args)
 		return usage_error(ctx, "--jsonfile cannot be combined with --type or --auto");
 	if (args->jsonfile && !args->parent)
 		return usage_error(ctx, "--jsonfile needs --parent");
-	if (!has_opt(args, OPT_UUID)) {
-		uuid_new(args->uuid);
-		generated = true;
-	}
-	lock = store_lock(&ctx->rfs, &err);
+	generated = take_uuid(args);
+	lock = cmd_lock(ctx);
 	if (lock < 0)
-		return fail(ctx, "%s", err.msg);
+		return EXIT_FAILURE;
 	if (!generated)
 		model_active_get(&ctx->rfs, args->uuid, &act);
 	parent = args->parent ? args->parent : act.parent;
@@ -138,9 +135,9 @@ int cmd_undefine(struct ctx *ctx, struct cmd_args *args)
 
 	if (!has_opt(args, OPT_UUID))
 		return usage_error(ctx, "undefine needs --uuid");
-	lock = store_lock(&ctx->rfs, &err);
+	lock = cmd_lock(ctx);
 	if (lock < 0)
-		return fail(ctx, "%s", err.msg);
+		return EXIT_FAILURE;
 	if (store_find(&ctx->rfs, args->uuid, args->parent, &parents, &err) < 0)
 		r = fail(ctx, "%s", err.msg);
 	else if (!parents.n)
@@ -255,9 +252,9 @@ int cmd_modify(struct ctx *ctx, struct cmd_args *args)
 	r = check_modify_args(ctx, args);
 	if (r)
 		return r;
-	lock = store_lock(&ctx->rfs, &err);
+	lock = cmd_lock(ctx);
 	if (lock < 0)
-		return fail(ctx, "%s", err.msg);
+		return EXIT_FAILURE;
 	/* check the definition exists before the running device is touched */
 	if (defined) {
 		r = find_one(ctx, args->uuid, args->parent, "modify", &found);

@@ -92,13 +92,10 @@ int cmd_start(struct ctx *ctx, struct cmd_args *args)
 		return usage_error(ctx, "start needs --uuid or --parent");
 	if (args->jsonfile && args->type)
 		return usage_error(ctx, "--jsonfile cannot be combined with --type");
-	if (!has_opt(args, OPT_UUID)) {
-		uuid_new(args->uuid);
-		generated = true;
-	}
-	lock = store_lock(&ctx->rfs, &err);
+	generated = take_uuid(args);
+	lock = cmd_lock(ctx);
 	if (lock < 0)
-		return fail(ctx, "%s", err.msg);
+		return EXIT_FAILURE;
 	r = resolve_start(ctx, args, &found, &parent, &cfg);
 	if (r == 0 &&
 	    start_with_callouts(ctx, parent, args->uuid, &cfg, has_opt(args, OPT_FORCE), &err) < 0)
@@ -130,9 +127,9 @@ int cmd_stop(struct ctx *ctx, struct cmd_args *args)
 
 	if (!has_opt(args, OPT_UUID))
 		return usage_error(ctx, "stop needs --uuid");
-	lock = store_lock(&ctx->rfs, &err);
+	lock = cmd_lock(ctx);
 	if (lock < 0)
-		return fail(ctx, "%s", err.msg);
+		return EXIT_FAILURE;
 	r = model_active_get(&ctx->rfs, args->uuid, &act);
 	if (r < 0) {
 		r = fail(ctx, "cannot stop %s: %s", args->uuid,
@@ -172,11 +169,9 @@ static unsigned start_parent(struct ctx *ctx, const char *parent)
 	struct mdev_error err;
 	int lock;
 
-	lock = store_lock(&ctx->rfs, &err);
-	if (lock < 0) {
-		fail(ctx, "%s", err.msg);
+	lock = cmd_lock(ctx);
+	if (lock < 0)
 		return 1;
-	}
 	if (store_uuids(&ctx->rfs, parent, &uuids, &err) < 0) {
 		store_unlock(lock);
 		fail(ctx, "%s", err.msg);

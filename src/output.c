@@ -36,79 +36,70 @@ json_t *json_str(const char *s)
 	return j;
 }
 
-struct emit_ctx {
-	FILE *f;
-	int indent;
-	char *buf; /* for json_dump_text */
-	size_t len, cap;
-};
-
-static void put(struct emit_ctx *c, const char *s, size_t n)
-{
-	if (c->f) {
-		fwrite(s, 1, n, c->f);
-		return;
-	}
-	if (c->len + n + 1 > c->cap) {
-		c->cap = (c->len + n + 1) * 2;
-		c->buf = xrealloc(c->buf, c->cap);
-	}
-	memcpy(c->buf + c->len, s, n);
-	c->len += n;
-	c->buf[c->len] = '\0';
-}
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 
 /*
- * jansson writes each escape sequence as one chunk and each newline as its
- * own; serde_json writes \u escapes in lower case.
+ * VALUE rendered by jansson in one go into a malloc'd buffer, with its \u
+ * escapes in lower case as serde_json writes them.
  */
-static int emit_cb(const char *chunk, size_t size, void *data)
+static char *render(const json_t *value, size_t flags, size_t *len)
 {
-	struct emit_ctx *c = data;
+	char stack[4096], *buf;
+	size_t n = json_dumpb(value, stack, sizeof(stack), flags);
 
-	if (size >= 6 && chunk[0] == '\\' && chunk[1] == 'u') {
-		char esc[16];
-
-		if (size >= sizeof(esc))
-			size = sizeof(esc) - 1;
-		for (size_t i = 0; i < size; i++)
-			esc[i] = (char)tolower((unsigned char)chunk[i]);
-		put(c, esc, size);
-		return 0;
+	buf = xmalloc(n + 2);
+	if (n <= sizeof(stack))
+		memcpy(buf, stack, n);
+	else
+		json_dumpb(value, buf, n, flags);
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (buf[i] != '\\')
+			continue;
+		if (buf[++i] == 'u')
+			for (size_t k = i + 1; k < i + 5 && k < n; k++)
+				buf[k] = (char)tolower((unsigned char)buf[k]);
 	}
-	for (size_t i = 0; i < size; i++) {
-		put(c, &chunk[i], 1);
-		if (chunk[i] == '\n')
-			for (int k = 0; k < c->indent; k++)
-				put(c, " ", 1);
-	}
-	return 0;
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
-
-#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 
 void json_emit(FILE *f, const json_t *value, int indent)
 {
-	struct emit_ctx c = { .f = f, .indent = indent };
+	static const char spaces[] = "                ";
+	size_t len;
+	char *buf = render(value, DUMP_FLAGS, &len), *p = buf, *nl;
 
-	json_dump_callback(value, emit_cb, &c, DUMP_FLAGS);
+	/* strings hold no raw newline: every one starts an indented line */
+	while (indent && (nl = memchr(p, '\n', len - (size_t)(p - buf)))) {
+		fwrite(p, 1, (size_t)(nl - p) + 1, f);
+		for (int left = indent; left > 0; left -= (int)sizeof(spaces) - 1)
+			fwrite(spaces, 1,
+			       left < (int)sizeof(spaces) - 1 ? (size_t)left : sizeof(spaces) - 1,
+			       f);
+		p = nl + 1;
+	}
+	fwrite(p, 1, len - (size_t)(p - buf), f);
+	free(buf);
 }
 
 void json_emit_compact(FILE *f, const json_t *value)
 {
-	struct emit_ctx c = { .f = f };
+	size_t len;
+	char *buf = render(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY, &len);
 
-	json_dump_callback(value, emit_cb, &c,
-			   JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	fwrite(buf, 1, len, f);
+	free(buf);
 }
 
 char *json_dump_text(const json_t *value)
 {
-	struct emit_ctx c = { 0 };
+	size_t len;
+	char *buf = render(value, DUMP_FLAGS, &len);
 
-	json_dump_callback(value, emit_cb, &c, DUMP_FLAGS);
-	put(&c, "\n", 1);
-	return c.buf;
+	buf[len] = '\n';
+	buf[len + 1] = '\0';
+	return buf;
 }
 
 static void emit_key(FILE *f, const char *key)

@@ -17,6 +17,11 @@ autoreconf -fi >/dev/null
 step "clang-format"
 clang-format --dry-run --Werror src/*.c src/*.h tests/*.c bench/*.c
 
+step "every test file is run by make check"
+for f in tests/*.bats; do
+	grep -q "^	$f" Makefile.am || { echo "$f is not in BATS_TESTS (Makefile.am)" >&2; exit 1; }
+done
+
 step "build with -Werror, make check"
 mkdir "$work/build"
 (cd "$work/build" && "$src/configure" -q --enable-werror && make -j"$(nproc)" >/dev/null &&
@@ -45,10 +50,15 @@ for args in "types" "types --dumpjson" "list" "list -d -v" "list -d --dumpjson" 
 	"define -p mtty -t mtty-1" "modify -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a --addattr a --value b" \
 	"start -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a" "stop -u c109cf76-5f47-4b8a-b074-dff5f464a8a0" \
 	"start-parent-mdevs 0000:3b:00.0" "undefine -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a" \
-	"list -u bad" "start -p nope -t x"; do
+	"list -u bad" "start -p nope -t x" "groups" "groups --dumpjson" "noiommu" \
+	"__complete mdevadm_start_-p_" "__complete mdevadm_list_--" "monitor --help"; do
 	# shellcheck disable=SC2086
-	vg "$bin" --root "$demo" $args || [ $? -ne 99 ] || { echo "valgrind: $args" >&2; exit 1; }
+	set -- $args
+	[ "$1" != __complete ] || set -- __complete "${2//_/ }"
+	vg "$bin" --root "$demo" "$@" || [ $? -ne 99 ] || { echo "valgrind: $args" >&2; exit 1; }
 done
+printf 'list\ntypes -p mtty\nlist -d --dumpjson\nstop -u 00000000-0000-0000-0000-000000000000\n' |
+	vg "$bin" --root "$demo" shell --keep-going || [ $? -ne 99 ] || { echo "valgrind: shell" >&2; exit 1; }
 echo "valgrind clean"
 
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then

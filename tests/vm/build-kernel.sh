@@ -57,7 +57,10 @@ fi
 
 mkdir -p "$MDEVADM_VM_CACHE"
 exec 8>"$MDEVADM_VM_CACHE/build.lock"
-log "waiting for build lock" ; flock -w 3600 8 || die "timed out waiting for $MDEVADM_VM_CACHE/build.lock"
+if ! flock -n 8; then
+    log "another build is running; waiting for $MDEVADM_VM_CACHE/build.lock"
+    flock -w 3600 8 || die "timed out waiting for $MDEVADM_VM_CACHE/build.lock"
+fi
 # Another run may have built it while we waited.
 if [ -s "$bzimage" ] && [ -f "$kdir/ok" ]; then
     log "cached kernel $bzimage (built by a concurrent run)"
@@ -107,7 +110,7 @@ kmake olddefconfig >&2
 # Fail loudly if Kconfig dropped anything (unmet dependency, renamed option).
 bad=()
 for o in "${want_y[@]}"; do
-    grep -qx "CONFIG_$o=y" "$obj/.config" || bad+=("CONFIG_$o (wanted =y, got: $(grep -E "^(# )?CONFIG_$o[= ]" "$obj/.config" || echo absent))")
+    grep -qx "CONFIG_$o=y" "$obj/.config" || bad+=("CONFIG_$o (wanted =y, got: $(grep -E "^(# )?CONFIG_${o}[= ]" "$obj/.config" || echo absent))")
 done
 for o in "${want_n[@]}"; do
     if grep -qE "^CONFIG_$o=" "$obj/.config"; then bad+=("CONFIG_$o (wanted unset, got: $(grep -E "^CONFIG_$o=" "$obj/.config"))"); fi

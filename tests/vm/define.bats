@@ -220,7 +220,7 @@ teardown() { common_teardown; }
     [ ! -e "$CONF/mtty" ] || [ -z "$(ls "$CONF/mtty")" ]
 }
 
-@test "start of a definition whose attribute cannot be written fails and leaves no device" {
+@test "start of a definition with an attribute the device does not have fails and leaves no device" {
     u=$(uuid 1)
     mdev define -u "$u" -p mtty -t mtty-1
     expect_success

@@ -1,0 +1,54 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The man page and NEWS keep up with the command table: every command and option that
+# `--help` shows is documented.
+
+load test_helper
+
+MAN="$BATS_TEST_DIRNAME/../man/mdevadm.8"
+
+# The man page as plain text, hyphens and font escapes undone.
+man_text() {
+	sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' "$MAN"
+}
+
+commands() {
+	"$MDEVADM" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'
+}
+
+@test "docs: every command of --help has a section in the man page" {
+	local text c n=0
+	text=$(man_text)
+	for c in $(commands) start-parent-mdevs; do
+		grep -q "^\.SS $c\b" <<<"$text" || _fail "man page has no .SS section for '$c'"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 12 ]
+}
+
+@test "docs: every option of every command's --help is in the man page" {
+	local text c opt n=0
+	text=$(man_text)
+	for c in $(commands) start-parent-mdevs; do
+		for opt in $("$MDEVADM" "$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			grep -q -- "$opt" <<<"$text" || _fail "man page does not mention $c $opt"
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -ge 40 ]
+}
+
+@test "docs: the global options are in the man page" {
+	local text opt
+	text=$(man_text)
+	for opt in $("$MDEVADM" --help | sed -n '/^Global options:/,/^$/p' | grep -o -- '--[a-z-]*'); do
+		grep -q -- "$opt" <<<"$text" || _fail "man page does not mention $opt"
+	done
+}
+
+@test "docs: every command is named in NEWS" {
+	local c
+	for c in $(commands); do
+		grep -q -- "$c" "$BATS_TEST_DIRNAME/../NEWS" || _fail "NEWS never mentions '$c'"
+	done
+}
