@@ -386,13 +386,12 @@ static char *config_compact(const struct mdev_config *cfg)
 	return s;
 }
 
-/* Parses a script's answer: trailing NULs and white space are not part of it. */
-static json_t *parse_answer(struct run *res)
+/* Trims a script's answer: trailing NULs and white space are not part of it. */
+static void trim_answer(struct run *res)
 {
 	while (res->outlen &&
 	       (res->out[res->outlen - 1] == '\0' || strchr(" \t\r\n", res->out[res->outlen - 1])))
 		res->out[--res->outlen] = '\0';
-	return json_loadb(res->out, res->outlen, 0, NULL);
 }
 
 static void strv_from_json(struct strv *sv, json_t *arr)
@@ -435,7 +434,9 @@ static const struct cap *probe(struct callouts *co, struct script *s, const char
 		c->kind = CAP_NOT_MINE;
 	} else if (res.status == 2) {
 		c->kind = CAP_NOT_MINE;
-	} else if (res.status == 0 && (answer = parse_answer(&res))) {
+	} else if (res.status == 0) {
+		trim_answer(&res);
+		answer = json_loadb(res.out, res.outlen, 0, NULL);
 		sup = json_object_get(answer, "supports");
 		if (json_is_object(sup)) {
 			c->kind = CAP_VERSIONED;
@@ -565,7 +566,7 @@ static int parse_attrs(struct run *res, const char *type, struct mdev_config *go
 	json_t *wrap, *attrs;
 	int r;
 
-	parse_answer(res);
+	trim_answer(res);
 	memset(got, 0, sizeof(*got));
 	/* an empty answer, or mdevctl's "[{}]", means no attributes */
 	if (!res->outlen || strcmp(res->out, "[{}]") == 0)

@@ -38,23 +38,19 @@ static void print_attrs(const struct mdev_config *cfg)
 static void emit(struct lister *l, const char *parent, const char *uuid,
 		 const struct mdev_config *cfg, const char *mark)
 {
-	json_t *j;
-
 	if (!l->json) {
 		printf("%s %s %s %s%s\n", uuid, parent, cfg->type,
 		       cfg->autostart ? "auto" : "manual", mark);
 		if (l->verbose)
 			print_attrs(cfg);
-		return;
-	}
-	j = config_to_json(cfg);
-	if (l->single) {
-		json_emit(stdout, j, 0);
+	} else if (l->single) {
+		config_print(stdout, cfg, 0);
 		fputc('\n', stdout);
 	} else {
-		gw_item(&l->gw, parent, uuid, j);
+		gw_begin_item(&l->gw, parent, uuid);
+		config_print(stdout, cfg, 8);
+		gw_end_item(&l->gw);
 	}
-	json_decref(j);
 }
 
 /* Loads PARENT/UUID when it exists and is valid; bad files are warned about. */

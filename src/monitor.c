@@ -621,6 +621,16 @@ static void read_udev(struct monitor *m)
 	}
 }
 
+/* libudev subscribes to nothing without a running udevd, and says nothing about it. */
+static bool udev_is_active(struct udev *udev)
+{
+	struct udev_queue *q = udev_queue_new(udev);
+	bool active = q && udev_queue_get_udev_is_active(q);
+
+	udev_queue_unref(q);
+	return active;
+}
+
 static int udev_open(struct udev **udev, struct udev_monitor **mon, const char *const *subsystems,
 		     struct mdev_error *err)
 {
@@ -630,10 +640,11 @@ static int udev_open(struct udev **udev, struct udev_monitor **mon, const char *
 	if (!*udev)
 		return mdev_errorf(err, ENOMEM, "cannot initialise libudev");
 	/*
-	 * "udev", not "kernel": events after udev's rules ran, so /dev nodes
-	 * have their owners.  Without a running udevd libudev stays silent.
+	 * "udev" when udevd runs: events after udev's rules ran, so /dev nodes
+	 * have their owners.  Without a running udevd that source stays silent,
+	 * so listen to the kernel's uevents directly ("kernel").
 	 */
-	*mon = udev_monitor_new_from_netlink(*udev, "udev");
+	*mon = udev_monitor_new_from_netlink(*udev, udev_is_active(*udev) ? "udev" : "kernel");
 	if (!*mon)
 		return mdev_errorf(err, errno ? errno : EIO, "cannot open a udev monitor: %s",
 				   strerror(errno ? errno : EIO));
@@ -646,16 +657,6 @@ static int udev_open(struct udev **udev, struct udev_monitor **mon, const char *
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot receive udev events: %s", strerror(-r));
 	return 0;
-}
-
-/* libudev subscribes to nothing without a running udevd, and says nothing about it. */
-static bool udev_is_active(struct udev *udev)
-{
-	struct udev_queue *q = udev_queue_new(udev);
-	bool active = q && udev_queue_get_udev_is_active(q);
-
-	udev_queue_unref(q);
-	return active;
 }
 
 /* -- the monitor ---------------------------------------------------------------------------- */
@@ -687,8 +688,6 @@ int monitor_open(const struct rootfs *rfs, unsigned sources, struct monitor **ou
 		struct mdev_error ignored;
 
 		r = udev_open(&m->udev, &m->umon, NULL, err);
-		if (r == 0 && !udev_is_active(m->udev))
-			warnf("systemd-udevd is not running: no device or parent events until it is");
 		if (r == 0)
 			r = ep_add(m, udev_monitor_get_fd(m->umon), TAG_UDEV, err);
 		if (r < 0)

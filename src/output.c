@@ -102,12 +102,34 @@ char *json_dump_text(const json_t *value)
 	return buf;
 }
 
-static void emit_key(FILE *f, const char *key)
+void json_put_string(FILE *f, const char *s)
 {
-	json_t *k = json_str(key);
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 
-	json_emit(f, k, 0);
-	json_decref(k);
+	fputc('"', f);
+	for (; *p;) {
+		static const char short_esc[] = {
+			['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r',
+			['\t'] = 't', ['"'] = '"',  ['\\'] = '\\'
+		};
+		size_t len = *p < 0x80 ? 1 : utf8_seq_len(p);
+		bool esc = *p < 0x20 || *p == '"' || *p == '\\';
+
+		if (len && !esc) {
+			p += len;
+			continue;
+		}
+		fwrite(run, 1, (size_t)(p - run), f);
+		if (!len)
+			fputs("\xef\xbf\xbd", f); /* as json_str: invalid UTF-8 becomes U+FFFD */
+		else if (*p < sizeof(short_esc) && short_esc[*p])
+			fprintf(f, "\\%c", short_esc[*p]);
+		else
+			fprintf(f, "\\u%04x", *p);
+		run = ++p;
+	}
+	fwrite(run, 1, (size_t)(p - run), f);
+	fputc('"', f);
 }
 
 /* Ends what was open before a new group starts. */
@@ -122,7 +144,7 @@ static void gw_next_group(struct group_writer *gw)
 	gw->started = true;
 }
 
-void gw_item(struct group_writer *gw, const char *group, const char *key, const json_t *value)
+void gw_begin_item(struct group_writer *gw, const char *group, const char *key)
 {
 	if (gw->open && strcmp(gw->group, group) == 0) {
 		fputs(",\n      {\n        ", gw->f);
@@ -131,20 +153,30 @@ void gw_item(struct group_writer *gw, const char *group, const char *key, const 
 		gw->open = true;
 		free(gw->group);
 		gw->group = xstrdup(group);
-		emit_key(gw->f, group);
+		json_put_string(gw->f, group);
 		fputs(": [\n      {\n        ", gw->f);
 	}
-	emit_key(gw->f, key);
+	json_put_string(gw->f, key);
 	fputs(": ", gw->f);
-	json_emit(gw->f, value, 8);
+}
+
+void gw_end_item(struct group_writer *gw)
+{
 	fputs("\n      }", gw->f);
+}
+
+void gw_item(struct group_writer *gw, const char *group, const char *key, const json_t *value)
+{
+	gw_begin_item(gw, group, key);
+	json_emit(gw->f, value, 8);
+	gw_end_item(gw);
 }
 
 void gw_empty_group(struct group_writer *gw, const char *group)
 {
 	gw_next_group(gw);
 	gw->open = false;
-	emit_key(gw->f, group);
+	json_put_string(gw->f, group);
 	fputs(": []", gw->f);
 }
 

@@ -10,6 +10,9 @@
 /* A JSON string that never fails: invalid UTF-8 becomes U+FFFD. */
 json_t *json_str(const char *s);
 
+/* S as a JSON string, escaped the way serde_json does; invalid UTF-8 becomes U+FFFD. */
+void json_put_string(FILE *f, const char *s);
+
 /* Pretty-prints VALUE to F; lines after the first are indented by INDENT spaces. */
 void json_emit(FILE *f, const json_t *value, int indent);
 
@@ -32,6 +35,9 @@ struct group_writer {
 };
 
 void gw_item(struct group_writer *gw, const char *group, const char *key, const json_t *value);
+/* An item whose value the caller writes in between, indented by 8. */
+void gw_begin_item(struct group_writer *gw, const char *group, const char *key);
+void gw_end_item(struct group_writer *gw);
 /* A group with no items: `"GROUP": []`. */
 void gw_empty_group(struct group_writer *gw, const char *group);
 void gw_finish(struct group_writer *gw);

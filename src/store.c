@@ -140,6 +140,42 @@ json_t *config_to_json(const struct mdev_config *cfg)
 	return root;
 }
 
+static void indent_to(FILE *f, int n)
+{
+	static const char line[] = "\n                ";
+
+	fwrite(line, 1, (size_t)n + 1, f); /* config_print nests at most 8 + 6 deep */
+}
+
+void config_print(FILE *f, const struct mdev_config *cfg, int indent)
+{
+	fputc('{', f);
+	indent_to(f, indent + 2);
+	fputs("\"mdev_type\": ", f);
+	json_put_string(f, cfg->type);
+	fputc(',', f);
+	indent_to(f, indent + 2);
+	fputs(cfg->autostart ? "\"start\": \"auto\"," : "\"start\": \"manual\",", f);
+	indent_to(f, indent + 2);
+	fputs("\"attrs\": [", f);
+	for (size_t i = 0; i < cfg->nattrs; i++) {
+		fputs(i ? "," : "", f);
+		indent_to(f, indent + 4);
+		fputc('{', f);
+		indent_to(f, indent + 6);
+		json_put_string(f, cfg->attrs[i].name);
+		fputs(": ", f);
+		json_put_string(f, cfg->attrs[i].value);
+		indent_to(f, indent + 4);
+		fputc('}', f);
+	}
+	if (cfg->nattrs)
+		indent_to(f, indent + 2);
+	fputc(']', f);
+	indent_to(f, indent);
+	fputc('}', f);
+}
+
 int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name, const char *value)
 {
 	if (index > cfg->nattrs)

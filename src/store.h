@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "rootfs.h"
@@ -35,6 +36,12 @@ void config_replace_attrs(struct mdev_config *dst, struct mdev_config *src);
 int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t whylen);
 int config_parse(const char *data, size_t len, struct mdev_config *cfg, char *why, size_t whylen);
 json_t *config_to_json(const struct mdev_config *cfg);
+/*
+ * CFG pretty-printed, byte for byte what json_emit makes of config_to_json,
+ * without building it: `list` prints thousands.  Lines after the first are
+ * indented by INDENT.
+ */
+void config_print(FILE *f, const struct mdev_config *cfg, int indent);
 
 int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name, const char *value);
 int config_attr_delete(struct mdev_config *cfg, size_t index);

@@ -95,13 +95,13 @@ void strv_free(struct strv *sv)
 
 bool uuid_is_canonical(const char *s)
 {
-	static const char dash[] = { [8] = 1, [13] = 1, [18] = 1, [23] = 1 };
-
 	for (int i = 0; i < 36; i++) {
-		if (i < (int)sizeof(dash) && dash[i]) {
-			if (s[i] != '-')
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
 				return false;
-		} else if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i])) {
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
 			return false;
 		}
 	}

@@ -42,6 +42,17 @@ assert_all_gone() {
 	done <"$PIDS"
 }
 
+# assert_define_outlives_hang EVENT ACTION: with the callout hang stuck on EVENT ACTION, define
+# still succeeds in time and leaves no process behind.
+assert_define_outlives_hang() {
+	mk_samples
+	mk_script "$CALLOUTS" hang "$(hang_on "$1" "$2")"
+	timed_run -0 mdevadm define -u "$U1" -p mtty -t mtty-1
+	assert_within 2500
+	[ -f "$(cfgfile mtty "$U1")" ]
+	assert_all_gone
+}
+
 @test "a hanging pre is killed at the limit: the command fails, nothing is written" {
 	mk_samples
 	mk_script "$CALLOUTS" hang "$(hang_on pre define)"
@@ -78,12 +89,7 @@ assert_all_gone() {
 }
 
 @test "a hanging post is killed; its result is ignored, the command succeeds" {
-	mk_samples
-	mk_script "$CALLOUTS" hang "$(hang_on post define)"
-	timed_run -0 mdevadm define -u "$U1" -p mtty -t mtty-1
-	assert_within 2500
-	[ -f "$(cfgfile mtty "$U1")" ]
-	assert_all_gone
+	assert_define_outlives_hang post define
 }
 
 @test "a hanging notifier is killed; the command succeeds and later notifiers still run" {
@@ -118,12 +124,7 @@ assert_all_gone() {
 }
 
 @test "a hanging capabilities probe is killed too; the command goes on" {
-	mk_samples
-	mk_script "$CALLOUTS" hang "$(hang_on get capabilities)"
-	timed_run -0 mdevadm define -u "$U1" -p mtty -t mtty-1
-	assert_within 2500
-	[ -f "$(cfgfile mtty "$U1")" ]
-	assert_all_gone
+	assert_define_outlives_hang get capabilities
 }
 
 @test "a script that exits but leaves a child holding stdout open: the command returns in time" {

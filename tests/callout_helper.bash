@@ -4,10 +4,6 @@
 #
 # Load after test_helper. Each test gets its own ROOT, so scripts never leak between tests.
 
-U1=11111111-1111-4111-8111-111111111111
-U2=22222222-2222-4222-8222-222222222222
-U3=33333333-3333-4333-8333-333333333333
-
 # script directories, relative to ROOT: the documented ones, then the deprecated ones
 CALLOUTS=usr/lib/mdevctl/scripts.d/callouts
 NOTIFIERS=usr/lib/mdevctl/scripts.d/notifiers

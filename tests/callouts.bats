@@ -8,19 +8,43 @@
 load test_helper
 load callout_helper
 
+# mk_co_nt [BODY]: the callout co (running BODY) and the notifier nt that pre_post_notify
+# expects.
+mk_co_nt() {
+	mk_script "$CALLOUTS" co "$@"
+	mk_script "$NOTIFIERS" nt
+}
+
+# pre_post NAME TYPE ACTION UUID PARENT STDIN: the log lines of callout NAME handling ACTION
+# that succeeded: its pre, then its post.
+pre_post() {
+	line "$1" "$2" pre "$3" none "$4" "$5" "$6"
+	line "$1" "$2" post "$3" success "$4" "$5" "$6"
+}
+
+# pre_post_notify TYPE ACTION UUID PARENT STDIN: the same for callout co, then notifier nt's
+# notify.
+pre_post_notify() {
+	pre_post co "$@"
+	line nt "$1" notify "$2" success "$3" "$4" "$5"
+}
+
+# assert_succeeded TYPE ACTION UUID PARENT STDIN: the whole log is co's capability probe, then
+# pre_post_notify.
+assert_succeeded() {
+	assert_log "$(probe co "$1" "$3" "$4"
+		pre_post_notify "$@")"$'\n'
+}
+
 # -- every event of every command ---------------------------------------------------------------
 
 @test "define: probe, pre and post with the compact config on stdin, then the notifiers" {
 	mk_samples
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
-	assert_log "$(probe co mtty-1 "$U1" mtty
-		line co mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line co mtty-1 post define success "$U1" mtty "$(cj mtty-1)"
-		line nt mtty-1 notify define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+	assert_succeeded mtty-1 define "$U1" mtty "$(cj mtty-1)"
 	[ -f "$(cfgfile mtty "$U1")" ]
 }
 
@@ -31,8 +55,7 @@ load callout_helper
 		>"$BATS_TEST_TMPDIR/in.json"
 	run_exact -0 mdevadm define -u "$U1" -p mtty --jsonfile "$BATS_TEST_TMPDIR/in.json"
 	want='{"mdev_type":"mtty-2","start":"auto","attrs":[{"b":"2"},{"a":"1"}]}'
-	assert_log_np "$(line co mtty-2 pre define none "$U1" mtty "$want"
-		line co mtty-2 post define success "$U1" mtty "$want")"$'\n'
+	assert_log_np "$(pre_post co mtty-2 define "$U1" mtty "$want")"$'\n'
 }
 
 @test "define -u of an active device: get attributes (no stdin) first, pre/post carry them" {
@@ -44,8 +67,7 @@ load callout_helper
 	want='{"mdev_type":"mtty-1","start":"manual","attrs":[{"x":"1"},{"y":"two"}]}'
 	assert_log "$(probe co mtty-1 "$U1" mtty
 		line co mtty-1 get attributes none "$U1" mtty ""
-		line co mtty-1 pre define none "$U1" mtty "$want"
-		line co mtty-1 post define success "$U1" mtty "$want")"$'\n'
+		pre_post co mtty-1 define "$U1" mtty "$want")"$'\n'
 	assert_file_content "$(cfgfile mtty "$U1")" '{
   "mdev_type": "mtty-1",
   "start": "manual",
@@ -71,14 +93,10 @@ load callout_helper
 @test "undefine: pre and post undefine with the stored definition on stdin" {
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-2", "start": "auto", "attrs": [{"k": "v"}]}'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -0 mdevadm undefine -u "$U1"
 	want='{"mdev_type":"mtty-2","start":"auto","attrs":[{"k":"v"}]}'
-	assert_log "$(probe co mtty-2 "$U1" mtty
-		line co mtty-2 pre undefine none "$U1" mtty "$want"
-		line co mtty-2 post undefine success "$U1" mtty "$want"
-		line nt mtty-2 notify undefine success "$U1" mtty "$want")"$'\n'
+	assert_succeeded mtty-2 undefine "$U1" mtty "$want"
 	[ ! -e "$(cfgfile mtty "$U1")" ]
 }
 
@@ -86,28 +104,19 @@ load callout_helper
 	mk_samples
 	mk_config mdpy "$U1" '{"mdev_type": "mdpy-vga", "start": "manual"}'
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -0 mdevadm undefine -u "$U1"
-	assert_log_np "$(line co mdpy-vga pre undefine none "$U1" mdpy "$(cj mdpy-vga)"
-		line co mdpy-vga post undefine success "$U1" mdpy "$(cj mdpy-vga)"
-		line nt mdpy-vga notify undefine success "$U1" mdpy "$(cj mdpy-vga)"
-		line co mtty-1 pre undefine none "$U1" mtty "$(cj mtty-1)"
-		line co mtty-1 post undefine success "$U1" mtty "$(cj mtty-1)"
-		line nt mtty-1 notify undefine success "$U1" mtty "$(cj mtty-1)")"$'\n'
+	assert_log_np "$(pre_post_notify mdpy-vga undefine "$U1" mdpy "$(cj mdpy-vga)"
+		pre_post_notify mtty-1 undefine "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
 
 @test "modify: pre and post modify with the new config on stdin" {
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual", "attrs": [{"k": "v"}]}'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -0 mdevadm modify -u "$U1" --auto --addattr n --value 5
 	want='{"mdev_type":"mtty-1","start":"auto","attrs":[{"k":"v"},{"n":"5"}]}'
-	assert_log "$(probe co mtty-1 "$U1" mtty
-		line co mtty-1 pre modify none "$U1" mtty "$want"
-		line co mtty-1 post modify success "$U1" mtty "$want"
-		line nt mtty-1 notify modify success "$U1" mtty "$want")"$'\n'
+	assert_succeeded mtty-1 modify "$U1" mtty "$want"
 }
 
 @test "modify -t: the script is chosen and probed for the new type" {
@@ -116,20 +125,15 @@ load callout_helper
 	mk_script "$CALLOUTS" co
 	run_exact -0 mdevadm modify -u "$U1" -t mtty-2
 	assert_log "$(probe co mtty-2 "$U1" mtty
-		line co mtty-2 pre modify none "$U1" mtty "$(cj mtty-2)"
-		line co mtty-2 post modify success "$U1" mtty "$(cj mtty-2)")"$'\n'
+		pre_post co mtty-2 modify "$U1" mtty "$(cj mtty-2)")"$'\n'
 }
 
 @test "start of a defined device: pre and post start" {
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-2", "start": "manual"}'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -0 mdevadm start -u "$U1"
-	assert_log "$(probe co mtty-2 "$U1" mtty
-		line co mtty-2 pre start none "$U1" mtty "$(cj mtty-2)"
-		line co mtty-2 post start success "$U1" mtty "$(cj mtty-2)"
-		line nt mtty-2 notify start success "$U1" mtty "$(cj mtty-2)")"$'\n'
+	assert_succeeded mtty-2 start "$U1" mtty "$(cj mtty-2)"
 	[ "$(cat "$(createfile mtty mtty-2)")" = "$U1" ]
 }
 
@@ -137,8 +141,7 @@ load callout_helper
 	mk_samples
 	mk_script "$CALLOUTS" co
 	run_exact -0 mdevadm start -u "$U1" -p mdpy -t mdpy-hd
-	assert_log_np "$(line co mdpy-hd pre start none "$U1" mdpy "$(cj mdpy-hd)"
-		line co mdpy-hd post start success "$U1" mdpy "$(cj mdpy-hd)")"$'\n'
+	assert_log_np "$(pre_post co mdpy-hd start "$U1" mdpy "$(cj mdpy-hd)")"$'\n'
 }
 
 @test "start without --uuid: the scripts get the generated UUID that is printed" {
@@ -147,22 +150,17 @@ load callout_helper
 	run_exact -0 mdevadm start -p mtty -t mtty-1
 	u=${output%$'\n'}
 	[[ $u =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
-	assert_log_np "$(line co mtty-1 pre start none "$u" mtty "$(cj mtty-1)"
-		line co mtty-1 post start success "$u" mtty "$(cj mtty-1)")"$'\n'
+	assert_log_np "$(pre_post co mtty-1 start "$u" mtty "$(cj mtty-1)")"$'\n'
 }
 
 @test "stop: pre and post stop with the definition of what runs" {
 	mk_samples
 	mk_active mtty mtty-1 "$U1"
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto", "attrs": [{"k": "v"}]}'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -0 mdevadm stop -u "$U1"
 	want='{"mdev_type":"mtty-1","start":"auto","attrs":[{"k":"v"}]}'
-	assert_log "$(probe co mtty-1 "$U1" mtty
-		line co mtty-1 pre stop none "$U1" mtty "$want"
-		line co mtty-1 post stop success "$U1" mtty "$want"
-		line nt mtty-1 notify stop success "$U1" mtty "$want")"$'\n'
+	assert_succeeded mtty-1 stop "$U1" mtty "$want"
 	[ "$(cat "$(removefile mtty "$U1")")" = 1 ]
 }
 
@@ -171,8 +169,7 @@ load callout_helper
 	mk_active mdpy mdpy-vga "$U1"
 	mk_script "$CALLOUTS" co
 	run_exact -0 mdevadm stop -u "$U1"
-	assert_log_np "$(line co mdpy-vga pre stop none "$U1" mdpy "$(cj mdpy-vga)"
-		line co mdpy-vga post stop success "$U1" mdpy "$(cj mdpy-vga)")"$'\n'
+	assert_log_np "$(pre_post co mdpy-vga stop "$U1" mdpy "$(cj mdpy-vga)")"$'\n'
 }
 
 @test "start-parent-mdevs: pre and post start for each auto device, action start" {
@@ -180,16 +177,11 @@ load callout_helper
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto"}'
 	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "manual"}'
 	mk_config mtty "$U3" '{"mdev_type": "mtty-2", "start": "auto"}'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	fakekernel_start
 	run_exact -0 mdevadm start-parent-mdevs mtty
-	assert_log_np "$(line co mtty-1 pre start none "$U1" mtty "$(cj mtty-1 auto)"
-		line co mtty-1 post start success "$U1" mtty "$(cj mtty-1 auto)"
-		line nt mtty-1 notify start success "$U1" mtty "$(cj mtty-1 auto)"
-		line co mtty-2 pre start none "$U3" mtty "$(cj mtty-2 auto)"
-		line co mtty-2 post start success "$U3" mtty "$(cj mtty-2 auto)"
-		line nt mtty-2 notify start success "$U3" mtty "$(cj mtty-2 auto)")"$'\n'
+	assert_log_np "$(pre_post_notify mtty-1 start "$U1" mtty "$(cj mtty-1 auto)"
+		pre_post_notify mtty-2 start "$U3" mtty "$(cj mtty-2 auto)")"$'\n'
 	# one probe per type, not per device
 	[ "$(count_calls ' -e get -a capabilities ')" -eq 2 ]
 }
@@ -198,15 +190,12 @@ load callout_helper
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto"}'
 	mk_config mtty "$U3" '{"mdev_type": "mtty-2", "start": "auto"}'
-	mk_script "$CALLOUTS" co '[ "$uuid" != '"$U1"' ] || [ "$event" != pre ] || exit 1'
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt '[ "$uuid" != '"$U1"' ] || [ "$event" != pre ] || exit 1'
 	fakekernel_start
 	run_exact -1 mdevadm start-parent-mdevs mtty
 	assert_log_np "$(line co mtty-1 pre start none "$U1" mtty "$(cj mtty-1 auto)"
 		line nt mtty-1 notify start none "$U1" mtty "$(cj mtty-1 auto)"
-		line co mtty-2 pre start none "$U3" mtty "$(cj mtty-2 auto)"
-		line co mtty-2 post start success "$U3" mtty "$(cj mtty-2 auto)"
-		line nt mtty-2 notify start success "$U3" mtty "$(cj mtty-2 auto)")"$'\n'
+		pre_post_notify mtty-2 start "$U3" mtty "$(cj mtty-2 auto)")"$'\n'
 	assert_stderr_has "co"
 	fakekernel_settle
 	[ ! -e "$ROOT/sys/bus/mdev/devices/$U1" ]
@@ -219,8 +208,7 @@ load callout_helper
 	mk_active mtty mtty-1 "$U1"
 	mk_active mdpy mdpy-vga "$U2"
 	mk_config mtty "$U3" '{"mdev_type": "mtty-1", "start": "manual"}'
-	mk_script "$CALLOUTS" co 'printf %s '"'"'[{"live":"yes"}]'"'"
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt 'printf %s '"'"'[{"live":"yes"}]'"'"
 	run_exact -0 mdevadm list -v
 	assert_log_np "$(line co mdpy-vga get attributes none "$U2" mdpy ""
 		line co mtty-1 get attributes none "$U1" mtty "")"$'\n'
@@ -236,8 +224,7 @@ load callout_helper
 	mk_samples
 	mk_active mtty mtty-1 "$U1"
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -0 mdevadm list
 	run_exact -0 mdevadm list -d -v
 	run_exact -0 mdevadm list -d --dumpjson
@@ -263,8 +250,7 @@ load callout_helper
 
 @test "define: pre exit 1 aborts, nothing is written, no post, notifiers get state none" {
 	mk_samples
-	mk_script "$CALLOUTS" co "$(fail_on pre define)"
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt "$(fail_on pre define)"
 	run_exact -1 mdevadm define -u "$U1" -p mtty -t mtty-1
 	assert_log "$(probe co mtty-1 "$U1" mtty
 		line co mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
@@ -289,8 +275,7 @@ load callout_helper
 @test "start: pre exit 1 aborts, create is not written" {
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
-	mk_script "$CALLOUTS" co "$(fail_on pre start)"
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt "$(fail_on pre start)"
 	run_exact -1 mdevadm start -u "$U1"
 	assert_no_write "$(createfile mtty mtty-1)"
 	assert_log_np "$(line co mtty-1 pre start none "$U1" mtty "$(cj mtty-1)"
@@ -308,8 +293,7 @@ load callout_helper
 @test "undefine: pre exit 1 aborts, the definition stays" {
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
-	mk_script "$CALLOUTS" co "$(fail_on pre undefine)"
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt "$(fail_on pre undefine)"
 	run_exact -1 mdevadm undefine -u "$U1"
 	assert_file_content "$(cfgfile mtty "$U1")" '{"mdev_type": "mtty-1", "start": "manual"}'
 	assert_log_np "$(line co mtty-1 pre undefine none "$U1" mtty "$(cj mtty-1)"
@@ -328,8 +312,7 @@ load callout_helper
 @test "stop: pre exit 1 aborts, remove is not written" {
 	mk_samples
 	mk_active mtty mtty-1 "$U1"
-	mk_script "$CALLOUTS" co "$(fail_on pre stop)"
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt "$(fail_on pre stop)"
 	run_exact -1 mdevadm stop -u "$U1"
 	assert_no_write "$(removefile mtty "$U1")"
 	assert_log_np "$(line co mtty-1 pre stop none "$U1" mtty "$(cj mtty-1)"
@@ -357,8 +340,7 @@ load callout_helper
 	assert_log "$(probe 10-other mtty-1 "$U1" mtty
 		probe 20-mtty mtty-1 "$U1" mtty
 		probe 30-late mtty-1 "$U1" mtty
-		line 20-mtty mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line 20-mtty mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+		pre_post 20-mtty mtty-1 define "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
 
 @test "a legacy script answering 2 to pre only passes that event on" {
@@ -367,8 +349,7 @@ load callout_helper
 	mk_script "$CALLOUTS" 20-b
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
 	assert_log_np "$(line 10-a mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line 20-b mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line 20-b mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+		pre_post 20-b mtty-1 define "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
 
 @test "when every script answers 2 the command goes on, with only the notifiers" {
@@ -394,14 +375,11 @@ load callout_helper
 
 @test "--force: a failing pre is only a warning, the command and post still run" {
 	mk_samples
-	mk_script "$CALLOUTS" co 'case $event in pre) exit 1 ;; esac'
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt 'case $event in pre) exit 1 ;; esac'
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1 --force
 	[ -f "$(cfgfile mtty "$U1")" ]
 	assert_stderr_has co
-	assert_log_np "$(line co mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line co mtty-1 post define success "$U1" mtty "$(cj mtty-1)"
-		line nt mtty-1 notify define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+	assert_log_np "$(pre_post_notify mtty-1 define "$U1" mtty "$(cj mtty-1)")"$'\n'
 
 	run_exact -0 mdevadm modify -u "$U1" --auto -f
 	assert_file_content "$(cfgfile mtty "$U1")" '{
@@ -435,8 +413,7 @@ load callout_helper
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
 	_put "$(parent_path mtty)/mdev_supported_types/mtty-1/available_instances" $'0\n'
-	mk_script "$CALLOUTS" co
-	mk_script "$NOTIFIERS" nt
+	mk_co_nt
 	run_exact -1 mdevadm start -u "$U1"
 	assert_no_write "$(createfile mtty mtty-1)"
 	assert_log_np "$(line co mtty-1 pre start none "$U1" mtty "$(cj mtty-1)"
@@ -459,8 +436,7 @@ load callout_helper
 		probe a mtty-1 "$U1" mtty
 		probe 05-old mtty-1 "$U1" mtty
 		probe 99-old mtty-1 "$U1" mtty
-		line 05-old mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line 05-old mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+		pre_post 05-old mtty-1 define "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
 
 @test "a script in the documented directory wins over one of the same name in the deprecated one" {
@@ -471,16 +447,14 @@ load callout_helper
 	mk_script "$CALLOUTS" same
 	sed -i "s/^name='same'/name='same-lib'/" "$ROOT/$CALLOUTS/same"
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
-	assert_log_np "$(line same-lib mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line same-lib mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+	assert_log_np "$(pre_post same-lib mtty-1 define "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
 
 @test "only the deprecated directory: its scripts are used" {
 	mk_samples
 	mk_script "$OLD_CALLOUTS" old
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
-	assert_log_np "$(line old mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
-		line old mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+	assert_log_np "$(pre_post old mtty-1 define "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
 
 @test "the scripts directory under etc/mdevctl.d is not taken for a parent" {

@@ -9,7 +9,7 @@ work=$(mktemp -d /tmp/mdevadm-ci.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$src"
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 step "autoreconf"
 autoreconf -fi >/dev/null
@@ -70,5 +70,9 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 		make -j"$(nproc)" check MDEVADM="$work/build-user/src/mdevadm" >/dev/null) ||
 		{ cat "$work"/build-user/tests/*.log | grep -v '^ok' | head -200; exit 1; }
 	echo "non-root make check passed"
+fi
+if [ "${MDEVADM_SKIP_VM:-0}" != 1 ]; then
+	step "real kernel: make check-vm (QEMU, both machine setups)"
+	make -C "$work/build" check-vm
 fi
 step "all passed"

@@ -6,8 +6,6 @@
 
 load test_helper
 
-U1=11111111-1111-4111-8111-111111111111
-U2=22222222-2222-4222-8222-222222222222
 COMMANDS="list types define undefine modify start stop"
 
 # assert_usage_error WORD...: exit 2, nothing on stdout, one line on stderr holding every WORD
@@ -26,9 +24,7 @@ assert_usage_error() {
 
 # one active device and two definitions
 tree() {
-	mk_parent mtty
-	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
-	mk_type mtty mtty-2 12 vfio-pci "Dual port serial"
+	mk_mtty
 	mk_active mtty mtty-1 "$U1" 1
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto", "attrs": [{"a": "1"}]}'
 	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "manual"}'

@@ -5,10 +5,6 @@
 
 load test_helper
 
-U1=11111111-1111-4111-8111-111111111111
-U2=22222222-2222-4222-8222-222222222222
-U3=33333333-3333-4333-8333-333333333333
-U4=44444444-4444-4444-8444-444444444444
 GPU=0000:00:02.0
 
 COMPLETIONS="$BATS_TEST_DIRNAME/../completions"
@@ -362,18 +358,26 @@ bash_expect() {
 		. "$COMPLETIONS/mdevadm"
 		export PATH="$BATS_TEST_TMPDIR/bin:\$PATH" MDEVCTL_ENV_ROOT="$ROOT"
 	EOF
+	tmux_start INPUTRC=/dev/null bash --noprofile --rcfile "$BATS_TEST_TMPDIR/bashrc" -i
+	tmux_wait '^\$$'
+	tmux_tab 'mdevadm start --parent=0000:00:0' '^\$ mdevadm start --parent=0000:00:02\.0$'
+	# bash added a blank after the completed word
+	tmux_tab '-t ' '^\$ mdevadm start --parent=0000:00:02\.0 -t i915-GVTg_V5_4$'
+}
+
+# tmux_start [NAME=VALUE]... CMD...: CMD in a new tmux session (150x30), with no environment but
+# TERM, PATH and the NAME=VALUEs, so the user's shell setup cannot change what it completes.
+tmux_start() {
 	TMUX_SOCK="$BATS_TEST_TMPDIR/tmux.sock"
 	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x 150 -y 30 \
-		env -i TERM=screen PATH="$PATH" INPUTRC=/dev/null bash --noprofile \
-		--rcfile "$BATS_TEST_TMPDIR/bashrc" -i 3>&-
-	tmux_wait '^\$$'
-	tmux -S "$TMUX_SOCK" send-keys -l -- 'mdevadm start --parent=0000:00:0'
+		env -i TERM=screen PATH="$PATH" "$@" 3>&-
+}
+
+# tmux_tab TEXT ERE: type TEXT, press Tab, then tmux_wait ERE.
+tmux_tab() {
+	tmux -S "$TMUX_SOCK" send-keys -l -- "$1"
 	tmux -S "$TMUX_SOCK" send-keys Tab
-	tmux_wait '^\$ mdevadm start --parent=0000:00:02\.0$'
-	# bash added a blank after the completed word
-	tmux -S "$TMUX_SOCK" send-keys -l -- '-t '
-	tmux -S "$TMUX_SOCK" send-keys Tab
-	tmux_wait '^\$ mdevadm start --parent=0000:00:02\.0 -t i915-GVTg_V5_4$'
+	tmux_wait "$2"
 }
 
 # tmux_wait ERE: until a line of the tmux screen matches (tmux drops trailing blanks).
@@ -422,18 +426,10 @@ tmux_wait() {
 		autoload -Uz compinit && compinit -u -d "$zdir/.zcompdump"
 		export PATH="$BATS_TEST_TMPDIR/bin:\$PATH" MDEVCTL_ENV_ROOT="$ROOT"
 	EOF
-	TMUX_SOCK="$BATS_TEST_TMPDIR/tmux.sock"
-	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x 150 -y 30 \
-		env -i TERM=screen PATH="$PATH" ZDOTDIR="$zdir" zsh -i 3>&-
+	tmux_start ZDOTDIR="$zdir" zsh -i
 	tmux_wait '^%$'
-	tmux -S "$TMUX_SOCK" send-keys -l -- 'mdevadm stop -u 1'
-	tmux -S "$TMUX_SOCK" send-keys Tab
-	tmux_wait "^% mdevadm stop -u $U1\$"
-	tmux -S "$TMUX_SOCK" send-keys -l -- ' --f'
-	tmux -S "$TMUX_SOCK" send-keys Tab
-	tmux_wait "^% mdevadm stop -u $U1 --force\$"
+	tmux_tab 'mdevadm stop -u 1' "^% mdevadm stop -u $U1\$"
+	tmux_tab ' --f' "^% mdevadm stop -u $U1 --force\$"
 	tmux -S "$TMUX_SOCK" send-keys C-u
-	tmux -S "$TMUX_SOCK" send-keys -l -- 'mdevadm start --parent=0000:00:0'
-	tmux -S "$TMUX_SOCK" send-keys Tab
-	tmux_wait '^% mdevadm start --parent=0000:00:02\.0$'
+	tmux_tab 'mdevadm start --parent=0000:00:0' '^% mdevadm start --parent=0000:00:02\.0$'
 }

@@ -41,6 +41,14 @@ ap_def() {
 	mk_config matrix "$u" "$(ap_json "$@")"
 }
 
+# ap_taken [ATTR=VALUE...]: ap_tree with $U2 defined on matrix, holding adapter 5 and domain 4
+# (APQN 05.0004) and ATTRs. The callout reads definitions with jq: skips without it.
+ap_taken() {
+	need_jq
+	ap_tree
+	ap_def "$U2" assign_adapter=5 assign_domain=4 "$@"
+}
+
 # install_apcheck: the callout, as an admin would install it, in ROOT
 install_apcheck() {
 	mk_scriptdir "$CALLOUTS"
@@ -85,7 +93,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: capabilities is a supports answer listing pre of define, modify, start" {
-	command -v jq >/dev/null || skip "jq is not installed"
+	need_jq
 	ap_tree
 	apcheck get capabilities "$U1" "$PROVIDES"
 	[ "$status" -eq 0 ]
@@ -106,9 +114,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: refuses an adapter/domain pair another definition assigns" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
-	ap_def "$U2" assign_adapter=5 assign_domain=4 assign_control_domain=4
+	ap_taken assign_control_domain=4
 	apcheck pre define "$U1" "$(ap_json assign_adapter=5 assign_domain=4)"
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
@@ -116,9 +122,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: accepts a distinct pair, same adapter or same domain alone is fine" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
-	ap_def "$U2" assign_adapter=5 assign_domain=4
+	ap_taken
 	for attrs in "assign_adapter=6 assign_domain=4" "assign_adapter=5 assign_domain=7" \
 		"assign_adapter=5" "assign_domain=4" ""; do
 		# shellcheck disable=SC2086 # split on purpose
@@ -129,7 +133,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: numbers compare by value: 0x05, 5 and 05 are one adapter" {
-	command -v jq >/dev/null || skip "jq is not installed"
+	need_jq
 	ap_tree
 	ap_def "$U2" assign_adapter=0x05 assign_domain=0x0004
 	for a in 5 0x5 0X05 05; do
@@ -141,7 +145,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: every adapter with every domain is a pair" {
-	command -v jq >/dev/null || skip "jq is not installed"
+	need_jq
 	ap_tree
 	ap_def "$U2" assign_adapter=5 assign_adapter=6 assign_domain=4
 	apcheck pre define "$U1" "$(ap_json assign_adapter=6 assign_domain=7 assign_domain=4)"
@@ -152,7 +156,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: the device's own definition and other types never conflict" {
-	command -v jq >/dev/null || skip "jq is not installed"
+	need_jq
 	ap_tree
 	ap_def "$U1" assign_adapter=5 assign_domain=4
 	mk_config mtty "$U2" '{"mdev_type":"mtty-1","start":"manual","attrs":[{"assign_adapter":"5"},{"assign_domain":"4"}]}'
@@ -166,9 +170,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: control domains may be shared, but must be numbers" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
-	ap_def "$U2" assign_adapter=5 assign_domain=4 assign_control_domain=4
+	ap_taken assign_control_domain=4
 	apcheck pre define "$U1" "$(ap_json assign_adapter=6 assign_domain=5 assign_control_domain=4)"
 	[ "$status" -eq 0 ]
 	apcheck pre define "$U1" "$(ap_json assign_adapter=6 assign_domain=5 assign_control_domain=x4)"
@@ -177,7 +179,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: invalid values and invalid JSON are refused with one clear line" {
-	command -v jq >/dev/null || skip "jq is not installed"
+	need_jq
 	ap_tree
 	for v in abc 08 0x 256 -1 '*' '5 6'; do
 		apcheck pre define "$U1" "$(ap_json assign_adapter="$v" assign_domain=4)"
@@ -192,9 +194,7 @@ apcheck() {
 }
 
 @test "vfio-ap-check: reads the definitions under MDEVCTL_ENV_ROOT" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
-	ap_def "$U2" assign_adapter=5 assign_domain=4
+	ap_taken
 	apcheck pre define "$U1" "$(ap_json assign_adapter=5 assign_domain=4)"
 	[ "$status" -eq 1 ]
 	# another root without that definition: no conflict
@@ -207,10 +207,8 @@ apcheck() {
 # -- vfio-ap-check, through mdevadm -----------------------------------------------------------
 
 @test "vfio-ap-check via mdevadm: define of a taken pair is refused, nothing written" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
+	ap_taken
 	install_apcheck
-	ap_def "$U2" assign_adapter=5 assign_domain=4
 	ap_json assign_adapter=0x5 assign_domain=0x4 >"$BATS_TEST_TMPDIR/new.json"
 	run_exact -1 mdevadm define -u "$U1" -p matrix --jsonfile "$BATS_TEST_TMPDIR/new.json"
 	[ ! -e "$(cfgfile matrix "$U1")" ]
@@ -221,10 +219,8 @@ apcheck() {
 }
 
 @test "vfio-ap-check via mdevadm: a distinct pair is defined" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
+	ap_taken
 	install_apcheck
-	ap_def "$U2" assign_adapter=5 assign_domain=4
 	ap_json assign_adapter=6 assign_domain=4 >"$BATS_TEST_TMPDIR/new.json"
 	run_exact -0 mdevadm define -u "$U1" -p matrix --jsonfile "$BATS_TEST_TMPDIR/new.json"
 	[ "$stderr" = "" ]
@@ -232,10 +228,8 @@ apcheck() {
 }
 
 @test "vfio-ap-check via mdevadm: modify --addattr that takes a pair is refused" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
+	ap_taken
 	install_apcheck
-	ap_def "$U2" assign_adapter=5 assign_domain=4
 	ap_def "$U1" assign_adapter=5 assign_domain=6
 	run_exact -0 mdevadm modify -u "$U1" --addattr assign_domain --value 7
 	[ "$stderr" = "" ]
@@ -247,10 +241,8 @@ apcheck() {
 }
 
 @test "vfio-ap-check via mdevadm: start of a device with a taken pair writes no create" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
+	ap_taken
 	install_apcheck
-	ap_def "$U2" assign_adapter=5 assign_domain=4
 	ap_json assign_adapter=5 assign_domain=4 >"$BATS_TEST_TMPDIR/t.json"
 	run_exact -1 mdevadm start -u "$U1" -p matrix --jsonfile "$BATS_TEST_TMPDIR/t.json"
 	assert_no_write "$(createfile matrix "$AP")"
@@ -262,10 +254,8 @@ apcheck() {
 }
 
 @test "vfio-ap-check via mdevadm: other types and other actions are left alone" {
-	command -v jq >/dev/null || skip "jq is not installed"
-	ap_tree
+	ap_taken
 	install_apcheck
-	ap_def "$U2" assign_adapter=5 assign_domain=4
 	ap_def "$U3" assign_adapter=5 assign_domain=4
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
 	[ "$stderr" = "" ]

@@ -7,43 +7,6 @@ load test_helper
 
 U1=6f9ab6c2-1d3e-4a5b-8c7d-0e1f2a3b4c5d
 U2=0b1e8e1c-2a6f-4d53-9a51-8d4e1d2f6a01
-UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-
-# cfg PARENT UUID: the path of a definition.
-cfg() { printf '%s' "$ROOT/etc/mdevctl.d/$1/$2"; }
-
-# assert_cfg FILE TYPE START [NAME VALUE]...: FILE is exactly the pretty config mdevadm writes.
-assert_cfg() {
-	local f=$1 t=$2 s=$3 want
-	shift 3
-	want=$'{\n  "mdev_type": "'"$t"$'",\n  "start": "'"$s"$'",\n'
-	if [ $# -eq 0 ]; then
-		want+=$'  "attrs": []\n}\n'
-	else
-		want+=$'  "attrs": [\n'
-		while [ $# -gt 0 ]; do
-			want+=$'    {\n      "'"$1"$'": "'"$2"$'"\n    }'
-			shift 2
-			if [ $# -gt 0 ]; then want+=$',\n'; else want+=$'\n'; fi
-		done
-		want+=$'  ]\n}\n'
-	fi
-	assert_file_content "$f" "$want"
-}
-
-# assert_stderr_line PATTERN: stderr is exactly one newline-terminated line matching PATTERN.
-assert_stderr_line() {
-	[[ $stderr == *$'\n' ]] || _fail "stderr is not one newline-terminated line: '$stderr'" || return
-	local body=${stderr%$'\n'}
-	[[ $body != *$'\n'* ]] || _fail "stderr has more than one line:" "$stderr" || return
-	# shellcheck disable=SC2053
-	[[ $body == $1 ]] || _fail "stderr does not match '$1':" "$stderr"
-}
-
-assert_quiet() {
-	[ -z "$output" ] || _fail "unexpected stdout: '$output'" || return
-	[ -z "$stderr" ] || _fail "unexpected stderr: '$stderr'"
-}
 
 # no_configs: no definition was written anywhere.
 no_configs() {
@@ -55,8 +18,7 @@ no_configs() {
 @test "define -u -p -t writes a manual config with empty attrs and prints nothing" {
 	mk_samples
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U1")" mtty-1 manual
+	assert_defined mtty "$U1" mtty-1 manual
 	[ "$(stat -c %a "$(cfg mtty "$U1")")" = 644 ]
 	# exactly one file, no temp left behind
 	[ "$(ls -A "$ROOT/etc/mdevctl.d/mtty")" = "$U1" ]
@@ -65,34 +27,27 @@ no_configs() {
 @test "define -a and --auto write start auto" {
 	mk_samples
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-2 -a
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U1")" mtty-2 auto
+	assert_defined mtty "$U1" mtty-2 auto
 	run_exact -0 mdevadm define -u "$U2" -p mdpy -t mdpy-vga --auto
-	assert_quiet
-	assert_cfg "$(cfg mdpy "$U2")" mdpy-vga auto
+	assert_defined mdpy "$U2" mdpy-vga auto
 }
 
 @test "define accepts --opt=value, --opt value and attached short values alike" {
 	mk_samples
 	run_exact -0 mdevadm define --uuid="$U1" --parent=mtty --type=mtty-2
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U1")" mtty-2 manual
+	assert_defined mtty "$U1" mtty-2 manual
 	run_exact -0 mdevadm define --uuid "$U2" --parent mdpy --type mdpy-hd
-	assert_quiet
-	assert_cfg "$(cfg mdpy "$U2")" mdpy-hd manual
+	assert_defined mdpy "$U2" mdpy-hd manual
 	run_exact -0 mdevadm define -u"$U2" -pmbochs -tmbochs-small
-	assert_quiet
-	assert_cfg "$(cfg mbochs "$U2")" mbochs-small manual
+	assert_defined mbochs "$U2" mbochs-small manual
 }
 
 @test "define -f/--force is accepted and changes nothing about the config" {
 	mk_samples
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1 -f
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U1")" mtty-1 manual
+	assert_defined mtty "$U1" mtty-1 manual
 	run_exact -0 mdevadm define -u "$U2" -p mtty -t mtty-1 --force -a
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U2")" mtty-1 auto
+	assert_defined mtty "$U2" mtty-1 auto
 }
 
 @test "define without -u generates a UUID, prints it with one newline and stores it under it" {
@@ -176,16 +131,14 @@ no_configs() {
 	mk_samples
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
 	run_exact -0 mdevadm define -u "$U1" -p mdpy -t mdpy-vga -a
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U1")" mtty-1 manual
+	assert_defined mtty "$U1" mtty-1 manual
 	assert_cfg "$(cfg mdpy "$U1")" mdpy-vga auto
 }
 
 @test "define for a parent that is not in sysfs still writes the definition" {
 	mk_samples
 	run_exact -0 mdevadm define -u "$U1" -p 0000:65:00.0 -t nvidia-63
-	assert_quiet
-	assert_cfg "$(cfg 0000:65:00.0 "$U1")" nvidia-63 manual
+	assert_defined 0000:65:00.0 "$U1" nvidia-63 manual
 }
 
 @test "define --jsonfile FILE stores the config pretty-printed, attributes in order" {
@@ -193,16 +146,14 @@ no_configs() {
 	printf '%s' '{"mdev_type":"mtty-2","start":"auto","attrs":[{"zeta":"1"},{"alpha":"2"},{"zeta":"3"}]}' \
 		>"$BATS_TEST_TMPDIR/in.json"
 	run_exact -0 mdevadm define -u "$U1" -p mtty --jsonfile "$BATS_TEST_TMPDIR/in.json"
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U1")" mtty-2 auto zeta 1 alpha 2 zeta 3
+	assert_defined mtty "$U1" mtty-2 auto zeta 1 alpha 2 zeta 3
 }
 
 @test "define --jsonfile=FILE: a missing start reads as manual, missing attrs as none" {
 	mk_samples
 	printf '%s\n' '{"mdev_type": "mdpy-xga"}' >"$BATS_TEST_TMPDIR/in.json"
 	run_exact -0 mdevadm define -u "$U1" --parent=mdpy --jsonfile="$BATS_TEST_TMPDIR/in.json"
-	assert_quiet
-	assert_cfg "$(cfg mdpy "$U1")" mdpy-xga manual
+	assert_defined mdpy "$U1" mdpy-xga manual
 }
 
 @test "define --jsonfile: any start other than auto is stored as manual" {
@@ -216,16 +167,14 @@ no_configs() {
 	mk_samples
 	run_exact -0 mdevadm define -u "$U1" -p mtty --jsonfile /dev/stdin \
 		< <(printf '%s' '{"mdev_type":"mtty-1","start":"auto","attrs":[{"k":"v"}]}')
-	assert_quiet
-	assert_cfg "$(cfg mtty "$U1")" mtty-1 auto k v
+	assert_defined mtty "$U1" mtty-1 auto k v
 }
 
 @test "define --jsonfile - reads standard input" {
 	mk_samples
 	printf '%s' '{"mdev_type":"mbochs-large","attrs":[{"x":"y z"}]}' >"$BATS_TEST_TMPDIR/in.json"
 	run_exact -0 mdevadm define -u "$U1" -p mbochs --jsonfile - <"$BATS_TEST_TMPDIR/in.json"
-	assert_quiet
-	assert_cfg "$(cfg mbochs "$U1")" mbochs-large manual x "y z"
+	assert_defined mbochs "$U1" mbochs-large manual x "y z"
 }
 
 @test "define --jsonfile without -u generates and prints the UUID" {
@@ -282,8 +231,7 @@ no_configs() {
 	mk_active mbochs mbochs-medium "$U1"
 	before=$(tree_snapshot "$ROOT/sys")
 	run_exact -0 mdevadm define -u "$U1"
-	assert_quiet
-	assert_cfg "$(cfg mbochs "$U1")" mbochs-medium manual
+	assert_defined mbochs "$U1" mbochs-medium manual
 	[ "$(ls -A "$ROOT/etc/mdevctl.d")" = mbochs ]
 	# the device itself is untouched
 	[ "$(tree_snapshot "$ROOT/sys")" = "$before" ]
@@ -293,24 +241,21 @@ no_configs() {
 	mk_samples
 	mk_active mdpy mdpy-hd "$U1" 3
 	run_exact -0 mdevadm define -u "$U1" -a
-	assert_quiet
-	assert_cfg "$(cfg mdpy "$U1")" mdpy-hd auto
+	assert_defined mdpy "$U1" mdpy-hd auto
 }
 
 @test "define -u -p of an active device on that parent takes the type from sysfs" {
 	mk_samples
 	mk_active mdpy mdpy-hd "$U1"
 	run_exact -0 mdevadm define -u "${U1^^}" -p mdpy
-	assert_quiet
-	assert_cfg "$(cfg mdpy "$U1")" mdpy-hd manual
+	assert_defined mdpy "$U1" mdpy-hd manual
 }
 
 @test "define -u -t of an active device: an explicit type wins" {
 	mk_samples
 	mk_active mdpy mdpy-hd "$U1"
 	run_exact -0 mdevadm define -u "$U1" -p mdpy -t mdpy-vga
-	assert_quiet
-	assert_cfg "$(cfg mdpy "$U1")" mdpy-vga manual
+	assert_defined mdpy "$U1" mdpy-vga manual
 }
 
 @test "define -u -p of a device active on another parent needs --type" {

@@ -5,91 +5,6 @@
 
 load test_helper
 
-# -- PCI devices and their groups, as 6.12 shows them ------------------------------------------
-# (Kept alike in groups.bats, set-group-type.bats and noiommu.bats; their home would be
-# test_helper.bash.)
-
-# mk_pci BDF [DRIVER]: a PCI device under sys/devices/pciDDDD:BB, optionally bound to DRIVER.
-mk_pci() {
-	local bdf=$1 drv=${2-} dev="sys/devices/pci${1%:*.*}/$1"
-	mkdir -p "$ROOT/$dev"
-	_link sys/bus/pci "$dev/subsystem"
-	_link "$dev" "sys/bus/pci/devices/$bdf"
-	_put "$dev/uevent" "PCI_SLOT_NAME=$bdf"$'\n'
-	_put "$dev/driver_override" $'(null)\n'
-	if [ -n "$drv" ]; then
-		_put "sys/bus/pci/drivers/$drv/unbind" ""
-		_link "sys/bus/pci/drivers/$drv" "$dev/driver"
-		_link "$dev" "sys/bus/pci/drivers/$drv/$bdf"
-	fi
-}
-
-_pci_path() { printf 'sys/devices/pci%s/%s' "${1%:*.*}" "$1"; }
-
-# mk_iommu_group N BDF...: a group behind a real IOMMU (intel-iommu): no `name`, type DMA-FQ,
-# the MSI window reserved. The devices must exist (mk_pci).
-mk_iommu_group() {
-	local n=$1 g="sys/kernel/iommu_groups/$1" bdf
-	shift
-	mkdir -p "$ROOT/$g/devices"
-	for bdf in "$@"; do
-		_link "$(_pci_path "$bdf")" "$g/devices/$bdf"
-		_link "$g" "$(_pci_path "$bdf")/iommu_group"
-	done
-	_put "$g/reserved_regions" $'0x00000000fee00000 0x00000000feefffff msi\n'
-	_put "$g/type" $'DMA-FQ\n'
-}
-
-# _vfio_node NAME: sys/class/vfio/NAME, as VFIO registers a group's chardev.
-_vfio_node() {
-	_put "sys/devices/virtual/vfio/$1/dev" $'253:0\n'
-	_link "sys/devices/virtual/vfio/$1" "sys/class/vfio/$1"
-}
-
-# _vfio_dev BDF CDEV: vfio-dev/vfioN under the device; CDEV=1 adds `dev` (a /dev/vfio/devices
-# node), which no-IOMMU devices and kernels without VFIO_DEVICE_CDEV do not get.
-_vfio_dev() {
-	local dev n=0
-	dev=$(_pci_path "$1")
-	while [ -e "$ROOT/sys/class/vfio-dev/vfio$n" ]; do n=$((n + 1)); done
-	mkdir -p "$ROOT/$dev/vfio-dev/vfio$n"
-	[ "$2" != 1 ] || _put "$dev/vfio-dev/vfio$n/dev" "252:$n"$'\n'
-	_link "$dev" "$dev/vfio-dev/vfio$n/device"
-	_link sys/class/vfio-dev "$dev/vfio-dev/vfio$n/subsystem"
-	_link "$dev/vfio-dev/vfio$n" "sys/class/vfio-dev/vfio$n"
-}
-
-# bind_vfio BDF: what `echo vfio-pci > driver_override; echo BDF > drivers_probe` left behind
-# for a device in real IOMMU group N: driver link, /sys/class/vfio/N, vfio-dev with a cdev.
-bind_vfio() {
-	local dev n
-	dev=$(_pci_path "$1")
-	rm -f "$ROOT/$dev/driver"
-	mk_pci "$1" vfio-pci
-	_put "$dev/driver_override" $'vfio-pci\n'
-	n=$(basename "$(readlink "$ROOT/$dev/iommu_group")")
-	_vfio_node "$n"
-	_vfio_dev "$1" 1
-}
-
-# mk_noiommu_group N BDF: BDF bound to vfio-pci with enable_unsafe_noiommu_mode=Y: a fake
-# group named vfio-noiommu, type unknown, no reserved regions, /sys/class/vfio/noiommu-N,
-# and a vfio-dev directory without a cdev.
-mk_noiommu_group() {
-	local g="sys/kernel/iommu_groups/$1" dev
-	mk_pci "$2" vfio-pci
-	dev=$(_pci_path "$2")
-	_put "$dev/driver_override" $'vfio-pci\n'
-	mkdir -p "$ROOT/$g/devices"
-	_link "$dev" "$g/devices/$2"
-	_link "$g" "$dev/iommu_group"
-	_put "$g/name" $'vfio-noiommu\n'
-	_put "$g/reserved_regions" ""
-	_put "$g/type" $'unknown\n'
-	_vfio_node "noiommu-$1"
-	_vfio_dev "$2" 0
-}
-
 # mk_machine: run-tiny-iommu's machine plus a no-IOMMU device: groups 0-3 real (2 is the e1000
 # NIC, bound to vfio-pci; 3 holds the ICH9 functions, two of them on host drivers), 4 the
 # emulated group of an mtty mdev, 7 a no-IOMMU device.
@@ -112,6 +27,9 @@ mk_machine() {
 	mk_active mtty mtty-2 "$UUID1" 4
 	mk_noiommu_group 7 0000:00:03.0
 }
+
+# group_json N FILTER: jq FILTER on group N of $output (the --dumpjson array), compact.
+group_json() { jq -c ".[] | select(.group == $1) | $2" <<<"$output"; }
 
 # assert_output_is: $output (from run_exact) equals standard input byte for byte.
 assert_output_is() {
@@ -220,14 +138,14 @@ EOF
 	# every group has every key, in this order
 	[ "$(jq -c '[.[] | keys_unsorted] | unique' <<<"$output")" = \
 		'[["group","kind","type","vfio","safe","status","reason","devices","vfio_devices","reserved_regions"]]' ]
-	[ "$(jq -c '.[] | select(.group == 2) | [.devices, .vfio_devices, .reserved_regions]' <<<"$output")" = \
+	[ "$(group_json 2 '[.devices, .vfio_devices, .reserved_regions]')" = \
 		'[[{"name":"0000:00:02.0","bus":"pci","driver":"vfio-pci","vfio_device":"/dev/vfio/devices/vfio0"}],["/dev/vfio/devices/vfio0"],[{"start":"0x00000000fee00000","end":"0x00000000feefffff","type":"msi"}]]' ]
-	[ "$(jq -c '.[] | select(.group == 3) | [[.devices[] | [.name, .driver]], [.reserved_regions[].type], .reason]' <<<"$output")" = \
+	[ "$(group_json 3 '[[.devices[] | [.name, .driver]], [.reserved_regions[].type], .reason]')" = \
 		'[[["0000:00:1f.0","lpc_ich"],["0000:00:1f.2","ahci"],["0000:00:1f.3",null]],["direct-relaxable","msi"],"busy: isolated by the IOMMU, but 0000:00:1f.0 is used by host driver lpc_ich (and more)"]' ]
-	[ "$(jq -c '.[] | select(.group == 4) | [.devices, .vfio_devices, .reserved_regions]' <<<"$output")" = \
+	[ "$(group_json 4 '[.devices, .vfio_devices, .reserved_regions]')" = \
 		'[[{"name":"c109cf76-5f47-4b8a-b074-dff5f464a8a0","bus":"mdev","driver":"mtty","parent":"mtty","mdev_type":"mtty-2","vfio_device":"/dev/vfio/devices/vfio1"}],["/dev/vfio/devices/vfio1"],[]]' ]
 	# a no-IOMMU device has a vfio-dev directory but no cdev (no `dev`), as 6.12 shows
-	[ "$(jq -c '.[] | select(.group == 7) | [.devices, .vfio_devices, .reserved_regions, .reason]' <<<"$output")" = \
+	[ "$(group_json 7 '[.devices, .vfio_devices, .reserved_regions, .reason]')" = \
 		'[[{"name":"0000:00:03.0","bus":"pci","driver":"vfio-pci","vfio_device":null}],[],[],"UNSAFE: no IOMMU isolation, unmediated DMA to all host memory"]' ]
 }
 

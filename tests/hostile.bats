@@ -27,16 +27,6 @@ setup() {
 	OUT_BEFORE=$(tree_snapshot "$OUT")
 }
 
-cfg() { printf '%s' "$ROOT/etc/mdevctl.d/$1/$2"; }
-
-assert_stderr_line() {
-	[[ $stderr == *$'\n' ]] || _fail "stderr is not one newline-terminated line: '$stderr'" || return
-	local body=${stderr%$'\n'}
-	[[ $body != *$'\n'* ]] || _fail "stderr has more than one line:" "$stderr" || return
-	# shellcheck disable=SC2053
-	[[ $body == $1 ]] || _fail "stderr does not match '$1':" "$stderr"
-}
-
 # outside_untouched: nothing outside ROOT was created, changed or removed.
 outside_untouched() {
 	[ "$(tree_snapshot "$OUT")" = "$OUT_BEFORE" ] || _fail "the outside directory changed:" \

@@ -9,9 +9,6 @@
 
 load test_helper
 
-U1=11111111-1111-4111-8111-111111111111
-U2=22222222-2222-4222-8222-222222222222
-U3=33333333-3333-4333-8333-333333333333
 TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 
 teardown() {
@@ -90,8 +87,6 @@ assert_events() {
 	diff -u --label expected --label monitor <(printf '%s' "$want") <(printf '%s' "$got") >&2
 	_fail "monitor events differ"
 }
-
-need_jq() { command -v jq >/dev/null || skip "jq is not installed"; }
 
 @test "monitor: define, modify and undefine, one line each, flushed as they happen" {
 	mk_samples

@@ -6,22 +6,6 @@
 
 load test_helper
 
-U1=11111111-1111-4111-8111-111111111111
-U2=22222222-2222-4222-8222-222222222222
-U3=33333333-3333-4333-8333-333333333333
-U4=44444444-4444-4444-8444-444444444444
-U5=55555555-5555-4555-8555-555555555555
-
-cfile() { printf '%s/%s/mdev_supported_types/%s/create' "$ROOT" "$(parent_path "$1")" "$2"; }
-
-# assert_no_create_anywhere: no type's create file was written.
-assert_no_create_anywhere() {
-	local f
-	while IFS= read -r f; do
-		assert_no_write "$f" || return
-	done < <(find "$ROOT/sys/devices" -name create -type f)
-}
-
 # created: "PARENT/TYPE UUID" for every device the fake kernel created, in order
 created() {
 	fakekernel_settle || return
@@ -31,14 +15,19 @@ created() {
 # kernel_creates: how many writes to any create the fake kernel saw (accepted or refused)
 kernel_creates() { grep -c '^fakekernel: create ' "$FAKEKERNEL_CTL/log" || true; }
 
+# assert_summary STARTED ACTIVE FAILED [PARENT]: $output is exactly PARENT's (default: mtty)
+# summary line.
+assert_summary() {
+	[ "$output" = "${4:-mtty}: started $1, already active $2, failed $3"$'\n' ] ||
+		_fail "summary: $output"
+}
+
 # nlines TEXT: the number of lines in TEXT
 nlines() { printf '%s' "$1" | wc -l; }
 
 # mtty with four types (one device per type, so creates never share a file) and mdpy
 tree() {
-	mk_parent mtty
-	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
-	mk_type mtty mtty-2 12 vfio-pci "Dual port serial"
+	mk_mtty
 	mk_type mtty mtty-3 6
 	mk_type mtty mtty-4 6
 	mk_parent mdpy
@@ -54,8 +43,7 @@ tree() {
 	mk_config mdpy "$U5" '{"mdev_type": "mdpy-vga", "start": "auto"}'
 	fakekernel_start
 	run_exact -0 mdevadm start-parent-mdevs mtty
-	[ "$output" = "mtty: started 2, already active 0, failed 0
-" ]
+	assert_summary 2 0 0
 	[ "$stderr" = "" ]
 	[ "$(created)" = "mtty/mtty-1 $U1
 mtty/mtty-3 $U3" ]
@@ -73,8 +61,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_active mtty mtty-1 "$U1"
 	fakekernel_start
 	run_exact -0 mdevadm start-parent-mdevs mtty
-	[ "$output" = "mtty: started 1, already active 1, failed 0
-" ]
+	assert_summary 1 1 0
 	[ "$stderr" = "" ]
 	[ "$(created)" = "mtty/mtty-2 $U2" ]
 	[ "$(kernel_creates)" -eq 1 ]
@@ -91,8 +78,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_config mtty "$U4" '{"mdev_type": "mtty-4", "start": "auto"}'
 	fakekernel_start
 	run_exact -1 mdevadm start-parent-mdevs mtty
-	[ "$output" = "mtty: started 1, already active 1, failed 2
-" ]
+	assert_summary 1 1 2
 	[ "$(nlines "$stderr")" -eq 2 ]
 	[[ $stderr == *"$U1"*mtty-9* ]]
 	[[ $stderr == *"$U2"*"no available instances"* ]]
@@ -105,8 +91,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_config 0000:00:02.0 "$U1" '{"mdev_type": "i915-GVTg_V5_4", "start": "auto"}'
 	mk_config 0000:00:02.0 "$U2" '{"mdev_type": "i915-GVTg_V5_8", "start": "auto"}'
 	run_exact -1 mdevadm start-parent-mdevs 0000:00:02.0
-	[ "$output" = "0000:00:02.0: started 0, already active 0, failed 2
-" ]
+	assert_summary 0 0 2 0000:00:02.0
 	[ "$(nlines "$stderr")" -eq 2 ]
 	[[ $stderr == *"$U1"*"0000:00:02.0 not found"* ]]
 	assert_no_create_anywhere
@@ -122,8 +107,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_scriptdirs
 	fakekernel_start
 	run_exact -0 mdevadm start-parent-mdevs mtty
-	[ "$output" = "mtty: started 1, already active 0, failed 0
-" ]
+	assert_summary 1 0 0
 	[ "$stderr" = "" ]
 	[ "$(created)" = "mtty/mtty-1 $U1" ]
 }
@@ -134,8 +118,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto"}'
 	fakekernel_start
 	run_exact -1 mdevadm start-parent-mdevs mtty
-	[ "$output" = "mtty: started 1, already active 0, failed 1
-" ]
+	assert_summary 1 0 1
 	[[ $stderr == *"etc/mdevctl.d/mtty/$U1"* ]]
 	[ "$(nlines "$stderr")" -eq 1 ]
 	[ "$(created)" = "mtty/mtty-2 $U2" ]
@@ -202,16 +185,14 @@ $U3 mtty mtty-3 auto (defined)
 	fakekernel_start
 	run_exact -0 mdevadm start-parent-mdevs mtty
 	fakekernel_settle
-	[ "$output" = "mtty: started 2, already active 0, failed 0
-" ]
+	assert_summary 2 0 0
 	run_exact -0 mdevadm list
 	[ "$output" = "$U1 mtty mtty-1 auto (defined)
 $U2 mtty mtty-2 auto (defined)
 " ]
 	run_exact -0 mdevadm start-parent-mdevs mtty
 	fakekernel_settle
-	[ "$output" = "mtty: started 0, already active 2, failed 0
-" ]
+	assert_summary 0 2 0
 	[ "$stderr" = "" ]
 	[ "$(grep -c ': ok' "$FAKEKERNEL_CTL/log")" -eq 2 ]
 }
@@ -223,8 +204,7 @@ $U2 mtty mtty-2 auto (defined)
 	fakekernel_start
 	run_exact -1 mdevadm start-parent-mdevs mtty
 	fakekernel_settle
-	[ "$output" = "mtty: started 1, already active 0, failed 1
-" ]
+	assert_summary 1 0 1
 	[[ $stderr == *"$U1"* || $stderr == *no_such_attr* ]]
 	[ "$(nlines "$stderr")" -eq 1 ]
 	grep -q "remove $U1: ok" "$FAKEKERNEL_CTL/log"
@@ -240,8 +220,7 @@ $U2 mtty mtty-2 auto (defined)
 	mk_config mtty "$U3" '{"mdev_type": "mtty-1", "start": "auto"}'
 	fakekernel_start
 	run_exact -0 mdevadm start-parent-mdevs mtty
-	[ "$output" = "mtty: started 3, already active 0, failed 0
-" ]
+	assert_summary 3 0 0
 	[ "$(created)" = "mtty/mtty-1 $U1
 mtty/mtty-1 $U2
 mtty/mtty-1 $U3" ]
@@ -273,19 +252,11 @@ mtty: started 3, already active 0, failed 0" ]
 }
 
 @test "start-parent-mdevs: an active device is never started twice, even while files are renamed elsewhere" {
-	command -v python3 >/dev/null || skip "python3 is needed for a fast rename loop"
 	tree
 	mk_active mtty mtty-1 "$U1"
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto"}'
-	python3 -c '
-import os, sys
-a = os.path.join(sys.argv[1], "a"); b = os.path.join(sys.argv[1], "b")
-open(a, "w").close()
-while True:
-    os.rename(a, b); os.rename(b, a)
-' "$BATS_TEST_TMPDIR" 3>&- &
-	local renamer=$! i bad=
-	sleep 0.2
+	renamer_start
+	local i bad=
 	for ((i = 1; i <= 50; i++)); do
 		run_exact mdevadm start-parent-mdevs mtty
 		if [ "$status" -ne 0 ] || [ "$output" != "mtty: started 0, already active 1, failed 0
@@ -294,8 +265,7 @@ while True:
 			break
 		fi
 	done
-	kill "$renamer"
-	wait "$renamer" || true
+	renamer_stop
 	[ -z "$bad" ] || _fail "$bad"
 }
 

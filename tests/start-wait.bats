@@ -7,8 +7,6 @@
 
 load test_helper
 
-U1=11111111-1111-4111-8111-111111111111
-
 teardown() {
 	[ -z "${HELPER_PID-}" ] || { kill "$HELPER_PID" 2>/dev/null; wait "$HELPER_PID" 2>/dev/null; } || true
 	common_teardown

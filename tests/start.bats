@@ -5,67 +5,9 @@
 
 load test_helper
 
-U1=11111111-1111-4111-8111-111111111111
-U2=22222222-2222-4222-8222-222222222222
-UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-
 teardown() {
-	if [ -n "${STANDIN_PID-}" ]; then
-		kill "$STANDIN_PID" 2>/dev/null || true
-		wait "$STANDIN_PID" 2>/dev/null || true
-	fi
-	renamer_stop
+	[ -z "${STANDIN_PID-}" ] || { kill "$STANDIN_PID" 2>/dev/null; wait "$STANDIN_PID" 2>/dev/null; } || true
 	common_teardown
-}
-
-# renamer_start: renames a file back and forth as fast as it can, in the background. Any rename
-# on the system bumps the kernel's rename sequence count, and openat2(RESOLVE_IN_ROOT) answers a
-# lookup through ".." (every sysfs class or bus link) that raced with one with EAGAIN, which the
-# caller is expected to retry. Busy machines rename files all the time.
-renamer_start() {
-	command -v python3 >/dev/null || skip "python3 is needed for a fast rename loop"
-	python3 -c '
-import os, sys
-a = os.path.join(sys.argv[1], "a"); b = os.path.join(sys.argv[1], "b")
-open(a, "w").close()
-while True:
-    os.rename(a, b); os.rename(b, a)
-' "$BATS_TEST_TMPDIR" 3>&- &
-	RENAMER_PID=$!
-	sleep 0.2
-}
-
-renamer_stop() {
-	[ -n "${RENAMER_PID-}" ] || return 0
-	kill "$RENAMER_PID" 2>/dev/null || true
-	wait "$RENAMER_PID" 2>/dev/null || true
-	RENAMER_PID=
-}
-
-# repeat_same N CMD...: runs CMD N times; each run must exit 0, print $want and warn nothing.
-repeat_same() {
-	local n=$1 i
-	shift
-	for ((i = 1; i <= n; i++)); do
-		run_exact "$@"
-		if [ "$status" -ne 0 ] || [ "$stderr" != "" ] || [ "$output" != "$want" ]; then
-			_fail "run $i of $n: status $status" "stderr: $stderr" "stdout: $output"
-			return 1
-		fi
-	done
-}
-
-# tdir PARENT TYPE: the type's directory; cfile PARENT TYPE: its create file (absolute paths)
-tdir() { printf '%s/%s/mdev_supported_types/%s' "$ROOT" "$(parent_path "$1")" "$2"; }
-cfile() { printf '%s/create' "$(tdir "$1" "$2")"; }
-
-# assert_written FILE VALUE: FILE holds VALUE, optionally followed by one newline.
-assert_written() {
-	local c
-	[ -f "$1" ] || _fail "no such file: $1" || return
-	c=$(cat "$1"; printf x)
-	c=${c%x}
-	[ "$c" = "$2" ] || [ "$c" = "$2"$'\n' ] || _fail "$1 holds '$c', expected '$2'"
 }
 
 # assert_one_line: $stderr is exactly one line.
@@ -74,19 +16,9 @@ assert_one_line() {
 		_fail "expected one line on stderr, got: $stderr"
 }
 
-# assert_no_create_anywhere: no type's create file was written.
-assert_no_create_anywhere() {
-	local f
-	while IFS= read -r f; do
-		assert_no_write "$f" || return
-	done < <(find "$ROOT/sys/devices" -name create -type f)
-}
-
 # two parents with two types each
 tree() {
-	mk_parent mtty
-	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
-	mk_type mtty mtty-2 12 vfio-pci "Dual port serial"
+	mk_mtty
 	mk_parent 0000:00:02.0
 	mk_type 0000:00:02.0 i915-GVTg_V5_4 2 vfio-pci GVTg_V5_4
 	mk_type 0000:00:02.0 i915-GVTg_V5_8 4 vfio-pci GVTg_V5_8

@@ -10,6 +10,18 @@
 
 bats_require_minimum_version 1.5.0 2>/dev/null || true
 
+# Valid UUIDs, each one digit repeated, so a mix-up is plain in any output. A test file may set
+# its own.
+U1=11111111-1111-4111-8111-111111111111
+U2=22222222-2222-4222-8222-222222222222
+U3=33333333-3333-4333-8333-333333333333
+U4=44444444-4444-4444-8444-444444444444
+U5=55555555-5555-4555-8555-555555555555
+U6=66666666-6666-4666-8666-666666666666
+U7=77777777-7777-4777-8777-777777777777
+# any canonical (lower-case) UUID
+UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+
 # -- setup ------------------------------------------------------------------------------------
 
 common_setup() {
@@ -22,8 +34,10 @@ common_setup() {
 	FAKEKERNEL_PID=
 }
 
-# Stops the fake kernel if the test left it running; fails if it had crashed.
+# Stops the renamer and the fake kernel if the test left them running; fails if the fake
+# kernel had crashed.
 common_teardown() {
+	renamer_stop || true
 	fakekernel_stop
 }
 
@@ -89,6 +103,13 @@ _default_driver() {
 	esac
 }
 
+# tdir PARENT TYPE: the type's directory; cfile PARENT TYPE: its create file (absolute paths)
+tdir() { printf '%s/%s/mdev_supported_types/%s' "$ROOT" "$(parent_path "$1")" "$2"; }
+cfile() { printf '%s/create' "$(tdir "$1" "$2")"; }
+
+# cfg PARENT UUID: the path of a definition.
+cfg() { printf '%s' "$ROOT/etc/mdevctl.d/$1/$2"; }
+
 # -- fake tree builders -----------------------------------------------------------------------
 
 # mk_parent NAME [DEVDIR]: a parent at sys/devices/DEVDIR/NAME, registered in class/mdev_bus.
@@ -148,11 +169,22 @@ mk_type() {
 	_put "$t/create" ""
 }
 
-# mk_samples: mtty, mdpy and mbochs exactly as the 6.12 sample drivers register them.
-mk_samples() {
+# mk_mtty: the mtty sample parent and its two types, as 6.12 registers them.
+mk_mtty() {
 	mk_parent mtty
 	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
 	mk_type mtty mtty-2 12 vfio-pci "Dual port serial"
+}
+
+# mk_bare_mtty: mtty with one type, mtty-1: 24 available, vfio-pci, no name or description.
+mk_bare_mtty() {
+	mk_parent mtty
+	mk_type mtty mtty-1 24
+}
+
+# mk_samples: mtty, mdpy and mbochs exactly as the 6.12 sample drivers register them.
+mk_samples() {
+	mk_mtty
 	mk_parent mdpy
 	mk_type mdpy mdpy-vga 4 vfio-pci mdpy-vga "virtual display, 640x480 framebuffer"
 	mk_type mdpy mdpy-xga 4 vfio-pci mdpy-xga "virtual display, 1024x768 framebuffer"
@@ -231,6 +263,89 @@ load_tree() {
 	. "$GOLDEN/$1/tree.sh"
 }
 
+# -- PCI devices and IOMMU groups, as 6.12 shows them -----------------------------------------
+
+# mk_pci BDF [DRIVER]: a PCI device under sys/devices/pciDDDD:BB, optionally bound to DRIVER.
+mk_pci() {
+	local bdf=$1 drv=${2-} dev="sys/devices/pci${1%:*.*}/$1"
+	mkdir -p "$ROOT/$dev"
+	_link sys/bus/pci "$dev/subsystem"
+	_link "$dev" "sys/bus/pci/devices/$bdf"
+	_put "$dev/uevent" "PCI_SLOT_NAME=$bdf"$'\n'
+	_put "$dev/driver_override" $'(null)\n'
+	if [ -n "$drv" ]; then
+		_put "sys/bus/pci/drivers/$drv/unbind" ""
+		_link "sys/bus/pci/drivers/$drv" "$dev/driver"
+		_link "$dev" "sys/bus/pci/drivers/$drv/$bdf"
+	fi
+}
+
+_pci_path() { printf 'sys/devices/pci%s/%s' "${1%:*.*}" "$1"; }
+
+# mk_iommu_group N BDF...: a group behind a real IOMMU (intel-iommu): no `name`, type DMA-FQ,
+# the MSI window reserved. The devices must exist (mk_pci).
+mk_iommu_group() {
+	local n=$1 g="sys/kernel/iommu_groups/$1" bdf
+	shift
+	mkdir -p "$ROOT/$g/devices"
+	for bdf in "$@"; do
+		_link "$(_pci_path "$bdf")" "$g/devices/$bdf"
+		_link "$g" "$(_pci_path "$bdf")/iommu_group"
+	done
+	_put "$g/reserved_regions" $'0x00000000fee00000 0x00000000feefffff msi\n'
+	_put "$g/type" $'DMA-FQ\n'
+}
+
+# _vfio_node NAME: sys/class/vfio/NAME, as VFIO registers a group's chardev.
+_vfio_node() {
+	_put "sys/devices/virtual/vfio/$1/dev" $'253:0\n'
+	_link "sys/devices/virtual/vfio/$1" "sys/class/vfio/$1"
+}
+
+# _vfio_dev BDF CDEV: vfio-dev/vfioN under the device; CDEV=1 adds `dev` (a /dev/vfio/devices
+# node), which no-IOMMU devices and kernels without VFIO_DEVICE_CDEV do not get.
+_vfio_dev() {
+	local dev n=0
+	dev=$(_pci_path "$1")
+	while [ -e "$ROOT/sys/class/vfio-dev/vfio$n" ]; do n=$((n + 1)); done
+	mkdir -p "$ROOT/$dev/vfio-dev/vfio$n"
+	[ "$2" != 1 ] || _put "$dev/vfio-dev/vfio$n/dev" "252:$n"$'\n'
+	_link "$dev" "$dev/vfio-dev/vfio$n/device"
+	_link sys/class/vfio-dev "$dev/vfio-dev/vfio$n/subsystem"
+	_link "$dev/vfio-dev/vfio$n" "sys/class/vfio-dev/vfio$n"
+}
+
+# bind_vfio BDF: what `echo vfio-pci > driver_override; echo BDF > drivers_probe` left behind
+# for a device in real IOMMU group N: driver link, /sys/class/vfio/N, vfio-dev with a cdev.
+bind_vfio() {
+	local dev n
+	dev=$(_pci_path "$1")
+	rm -f "$ROOT/$dev/driver"
+	mk_pci "$1" vfio-pci
+	_put "$dev/driver_override" $'vfio-pci\n'
+	n=$(basename "$(readlink "$ROOT/$dev/iommu_group")")
+	_vfio_node "$n"
+	_vfio_dev "$1" 1
+}
+
+# mk_noiommu_group N BDF: BDF bound to vfio-pci with enable_unsafe_noiommu_mode=Y: a fake
+# group named vfio-noiommu, type unknown, no reserved regions, /sys/class/vfio/noiommu-N,
+# and a vfio-dev directory without a cdev.
+mk_noiommu_group() {
+	local g="sys/kernel/iommu_groups/$1" dev
+	mk_pci "$2" vfio-pci
+	dev=$(_pci_path "$2")
+	_put "$dev/driver_override" $'vfio-pci\n'
+	mkdir -p "$ROOT/$g/devices"
+	_link "$dev" "$g/devices/$2"
+	_link "$g" "$dev/iommu_group"
+	_put "$g/name" $'vfio-noiommu\n'
+	_put "$g/reserved_regions" ""
+	_put "$g/type" $'unknown\n'
+	_vfio_node "noiommu-$1"
+	_vfio_dev "$2" 0
+}
+
 # -- running ----------------------------------------------------------------------------------
 
 # run_exact [-N] CMD...: like bats `run --separate-stderr`, but $output and $stderr keep every
@@ -262,10 +377,40 @@ mdevctl_oracle() {
 		exec mdevctl "$@"' "$ROOT" "$@"
 }
 
+# oracle_norm ARGS...: Debian's mdevctl 1.2.0 on the fake root, normalised as golden/README.md
+# says: text loses 1.2.0's extra trailing blank line, a lone "\n" becomes empty; JSON as is.
+oracle_norm() {
+	local out
+	out=$(mdevctl_oracle "$@" 2>/dev/null; printf x)
+	out=${out%x}
+	if [ "$out" = $'\n' ]; then
+		out=
+	elif [[ $out == *$'\n\n' ]]; then
+		out=${out%$'\n'}
+	fi
+	printf '%s' "$out"
+}
+
+# assert_same_as_oracle ARGS...: mdevadm ARGS (exit 0) prints exactly what the oracle prints.
+assert_same_as_oracle() {
+	local mine theirs
+	run_exact -0 mdevadm "$@"
+	mine=$output
+	theirs=$(oracle_norm "$@"; printf x)
+	theirs=${theirs%x}
+	[ "$mine" = "$theirs" ] && return
+	diff -u --label "mdevctl $*" --label "mdevadm $*" <(printf '%s' "$theirs") \
+		<(printf '%s' "$mine") >&2
+	return 1
+}
+
 # need_root WHAT: skip the test unless running as root.
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: $1"
 }
+
+# need_jq: skip unless jq is installed.
+need_jq() { command -v jq >/dev/null || skip "jq is not installed"; }
 
 # need_oracle: skip unless Debian's mdevctl can run in a private mount namespace.
 need_oracle() {
@@ -279,6 +424,47 @@ need_oracle() {
 tree_snapshot() {
 	(cd "$1" && find . -printf '%p %y %l\n' | LC_ALL=C sort &&
 		find . -type f -exec md5sum {} + | LC_ALL=C sort -k2)
+}
+
+# renamer_start: renames a file back and forth as fast as it can, in the background. Any rename
+# on the system bumps the kernel's rename sequence count, and openat2(RESOLVE_IN_ROOT) answers a
+# lookup through ".." (every sysfs class or bus link) that raced with one with EAGAIN, which the
+# caller is expected to retry. Busy machines rename files all the time.
+renamer_start() {
+	command -v python3 >/dev/null || skip "python3 is needed for a fast rename loop"
+	python3 -c '
+import os, sys
+a = os.path.join(sys.argv[1], "a"); b = os.path.join(sys.argv[1], "b")
+open(a, "w").close()
+while True:
+    os.rename(a, b); os.rename(b, a)
+' "$BATS_TEST_TMPDIR" 3>&- &
+	RENAMER_PID=$!
+	sleep 0.2
+}
+
+# renamer_stop: stops and reaps the renamer; fails if it was no longer running, so a test that
+# calls it knows the renames went on all along. No-op when not started.
+renamer_stop() {
+	[ -n "${RENAMER_PID-}" ] || return 0
+	local pid=$RENAMER_PID rc=0
+	RENAMER_PID=
+	kill "$pid" 2>/dev/null || rc=$?
+	wait "$pid" 2>/dev/null || true
+	return "$rc"
+}
+
+# repeat_same N CMD...: runs CMD N times; each run must exit 0, print $want and warn nothing.
+repeat_same() {
+	local n=$1 i
+	shift
+	for ((i = 1; i <= n; i++)); do
+		run_exact "$@"
+		if [ "$status" -ne 0 ] || [ "$stderr" != "" ] || [ "$output" != "$want" ]; then
+			_fail "run $i of $n: status $status" "stderr: $stderr" "stdout: $output"
+			return 1
+		fi
+	done
 }
 
 # -- asserts ----------------------------------------------------------------------------------
@@ -304,6 +490,64 @@ assert_output_file() {
 assert_no_write() {
 	[ -f "$1" ] || _fail "no such file: $1" || return
 	[ ! -s "$1" ] || _fail "expected no write to $1, it holds: $(cat "$1")"
+}
+
+# assert_no_create_anywhere: no type's create file was written.
+assert_no_create_anywhere() {
+	local f
+	while IFS= read -r f; do
+		assert_no_write "$f" || return
+	done < <(find "$ROOT/sys/devices" -name create -type f)
+}
+
+# assert_written FILE VALUE: FILE holds VALUE, optionally followed by one newline.
+assert_written() {
+	local c
+	[ -f "$1" ] || _fail "no such file: $1" || return
+	c=$(cat "$1"; printf x)
+	c=${c%x}
+	[ "$c" = "$2" ] || [ "$c" = "$2"$'\n' ] || _fail "$1 holds '$c', expected '$2'"
+}
+
+# assert_cfg FILE TYPE START [NAME VALUE]...: FILE is exactly the pretty config mdevadm writes.
+assert_cfg() {
+	local f=$1 t=$2 s=$3 want
+	shift 3
+	want=$'{\n  "mdev_type": "'"$t"$'",\n  "start": "'"$s"$'",\n'
+	if [ $# -eq 0 ]; then
+		want+=$'  "attrs": []\n}\n'
+	else
+		want+=$'  "attrs": [\n'
+		while [ $# -gt 0 ]; do
+			want+=$'    {\n      "'"$1"$'": "'"$2"$'"\n    }'
+			shift 2
+			if [ $# -gt 0 ]; then want+=$',\n'; else want+=$'\n'; fi
+		done
+		want+=$'  ]\n}\n'
+	fi
+	assert_file_content "$f" "$want"
+}
+
+# assert_defined PARENT UUID TYPE START [NAME VALUE]...: the command printed nothing, and the
+# definition of UUID on PARENT is exactly that pretty config (see assert_cfg).
+assert_defined() {
+	assert_quiet || return
+	assert_cfg "$(cfg "$1" "$2")" "${@:3}"
+}
+
+# assert_quiet: $output and $stderr are both empty.
+assert_quiet() {
+	[ -z "$output" ] || _fail "unexpected stdout: '$output'" || return
+	[ -z "$stderr" ] || _fail "unexpected stderr: '$stderr'"
+}
+
+# assert_stderr_line PATTERN: stderr is exactly one newline-terminated line matching PATTERN.
+assert_stderr_line() {
+	[[ $stderr == *$'\n' ]] || _fail "stderr is not one newline-terminated line: '$stderr'" || return
+	local body=${stderr%$'\n'}
+	[[ $body != *$'\n'* ]] || _fail "stderr has more than one line:" "$stderr" || return
+	# shellcheck disable=SC2053
+	[[ $body == $1 ]] || _fail "stderr does not match '$1':" "$stderr"
 }
 
 # wait_for PATH [TIMEOUT_S] / wait_for_gone PATH [TIMEOUT_S]: poll (10 ms) until PATH (a

@@ -5,77 +5,12 @@
 
 load test_helper
 
-teardown() {
-	renamer_stop
-	common_teardown
-}
-
-# renamer_start: renames a file back and forth as fast as it can, in the background. Any rename
-# on the system bumps the kernel's rename sequence count, and openat2(RESOLVE_IN_ROOT) answers a
-# lookup through ".." (every sysfs class or bus link) that raced with one with EAGAIN, which the
-# caller is expected to retry. Busy machines rename files all the time.
-renamer_start() {
-	command -v python3 >/dev/null || skip "python3 is needed for a fast rename loop"
-	python3 -c '
-import os, sys
-a = os.path.join(sys.argv[1], "a"); b = os.path.join(sys.argv[1], "b")
-open(a, "w").close()
-while True:
-    os.rename(a, b); os.rename(b, a)
-' "$BATS_TEST_TMPDIR" 3>&- &
-	RENAMER_PID=$!
-	sleep 0.2
-}
-
-renamer_stop() {
-	[ -n "${RENAMER_PID-}" ] || return 0
-	kill "$RENAMER_PID" 2>/dev/null || true
-	wait "$RENAMER_PID" 2>/dev/null || true
-	RENAMER_PID=
-}
-
-# repeat_same N CMD...: runs CMD N times; each run must exit 0, print $want and warn nothing.
-repeat_same() {
-	local n=$1 i
-	shift
-	for ((i = 1; i <= n; i++)); do
-		run_exact "$@"
-		if [ "$status" -ne 0 ] || [ "$stderr" != "" ] || [ "$output" != "$want" ]; then
-			_fail "run $i of $n: status $status" "stderr: $stderr" "stdout: $output"
-			return 1
-		fi
-	done
-}
-
-# oracle_norm ARGS...: Debian's mdevctl 1.2.0 on the fake root, normalised as golden/README.md
-# says: text loses 1.2.0's extra trailing blank line, a lone "\n" becomes empty; JSON as is.
-oracle_norm() {
-	local out
-	out=$(mdevctl_oracle "$@" 2>/dev/null; printf x)
-	out=${out%x}
-	if [ "$out" = $'\n' ]; then
-		out=
-	elif [[ $out == *$'\n\n' ]]; then
-		out=${out%$'\n'}
-	fi
-	printf '%s' "$out"
-}
-
-# assert_same_as_oracle ARGS...: mdevadm ARGS (exit 0) prints exactly what the oracle prints.
-assert_same_as_oracle() {
-	local mine theirs
-	run_exact -0 mdevadm "$@"
-	mine=$output
-	theirs=$(oracle_norm "$@"; printf x)
-	theirs=${theirs%x}
-	[ "$mine" = "$theirs" ] && return
-	diff -u --label "mdevctl $*" --label "mdevadm $*" <(printf '%s' "$theirs") \
-		<(printf '%s' "$mine") >&2
-	return 1
-}
-
-# tpath PARENT TYPE: the type's directory (absolute)
-tpath() { printf '%s/%s/mdev_supported_types/%s' "$ROOT" "$(parent_path "$1")" "$2"; }
+# what `types` prints for mk_bare_mtty
+MTTY1_TEXT="mtty
+  mtty-1
+    Available instances: 24
+    Device API: vfio-pci
+"
 
 # one PCI parent with a described type and a bare one
 gvt_tree() {
@@ -150,8 +85,8 @@ gvt_tree() {
 	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
 	mk_type mtty mtty-2 12 vfio-pci
 	mk_type mtty mtty-3 1 vfio-pci
-	: >"$(tpath mtty mtty-3)/name"
-	printf '\n' >"$(tpath mtty mtty-3)/description"
+	: >"$(tdir mtty mtty-3)/name"
+	printf '\n' >"$(tdir mtty mtty-3)/description"
 	run_exact -0 mdevadm types
 	[ "$output" = "mtty
   mtty-1
@@ -234,10 +169,8 @@ gvt_tree() {
 }
 
 @test "types: a type whose available_instances is garbage is skipped with a warning" {
-	mk_parent mtty
-	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
-	mk_type mtty mtty-2 12 vfio-pci "Dual port serial"
-	printf 'lots\n' >"$(tpath mtty mtty-1)/available_instances"
+	mk_mtty
+	printf 'lots\n' >"$(tdir mtty mtty-1)/available_instances"
 	run_exact -0 mdevadm types
 	[ "$output" = "mtty
   mtty-2
@@ -258,9 +191,9 @@ gvt_tree() {
 	mk_type p empty 1
 	mk_type p trail 1
 	mk_type p good 7
-	printf -- '-3\n' >"$(tpath p neg)/available_instances"
-	: >"$(tpath p empty)/available_instances"
-	printf '5x\n' >"$(tpath p trail)/available_instances"
+	printf -- '-3\n' >"$(tdir p neg)/available_instances"
+	: >"$(tdir p empty)/available_instances"
+	printf '5x\n' >"$(tdir p trail)/available_instances"
 	run_exact -0 mdevadm types --dumpjson
 	[ "$(jq -c '.[0].p' <<<"$output")" = '[{"good":{"available_instances":7,"device_api":"vfio-pci"}}]' ]
 	[[ $stderr == *neg* && $stderr == *empty* && $stderr == *trail* ]]
@@ -268,13 +201,12 @@ gvt_tree() {
 }
 
 @test "types: an unreadable or missing available_instances is skipped with a warning" {
-	mk_parent mtty
-	mk_type mtty mtty-1 24
+	mk_bare_mtty
 	mk_type mtty mtty-2 12
 	mk_type mtty mtty-3 6
-	rm "$(tpath mtty mtty-1)/available_instances"
-	mkdir "$(tpath mtty mtty-1)/available_instances"
-	rm "$(tpath mtty mtty-3)/available_instances"
+	rm "$(tdir mtty mtty-1)/available_instances"
+	mkdir "$(tdir mtty mtty-1)/available_instances"
+	rm "$(tdir mtty mtty-3)/available_instances"
 	run_exact -0 mdevadm types
 	[ "$output" = "mtty
   mtty-2
@@ -287,9 +219,8 @@ gvt_tree() {
 }
 
 @test "types: a parent whose types all fail still prints its name line, exit 0" {
-	mk_parent mtty
-	mk_type mtty mtty-1 24
-	printf 'x\n' >"$(tpath mtty mtty-1)/available_instances"
+	mk_bare_mtty
+	printf 'x\n' >"$(tdir mtty mtty-1)/available_instances"
 	mk_parent mdpy
 	mk_type mdpy mdpy-vga 4
 	run_exact -0 mdevadm types
@@ -312,16 +243,11 @@ gvt_tree() {
 }
 
 @test "types: a registered parent without mdev_supported_types is skipped, others shown" {
-	mk_parent mtty
-	mk_type mtty mtty-1 24
+	mk_bare_mtty
 	mk_parent broken
 	rmdir "$ROOT/$(parent_path broken)/mdev_supported_types"
 	run_exact -0 mdevadm types
-	[ "$output" = "mtty
-  mtty-1
-    Available instances: 24
-    Device API: vfio-pci
-" ]
+	[ "$output" = "$MTTY1_TEXT" ]
 	[[ $stderr == *broken* ]]
 	run_exact -0 mdevadm types --dumpjson
 	[ "$(jq -c 'map(keys[])' <<<"$output")" = '["mtty"]' ]
@@ -338,8 +264,7 @@ gvt_tree() {
 }
 
 @test "types -p: a hostile parent name is a usage error" {
-	mk_parent mtty
-	mk_type mtty mtty-1 24
+	mk_bare_mtty
 	run_exact -2 mdevadm types -p ../mtty
 	[ "$output" = "" ]
 	[[ $stderr == *"invalid parent name"* ]]
@@ -354,29 +279,18 @@ gvt_tree() {
 }
 
 @test "types: stray files in mdev_supported_types are not types" {
-	mk_parent mtty
-	mk_type mtty mtty-1 24
+	mk_bare_mtty
 	printf 'x\n' >"$ROOT/$(parent_path mtty)/mdev_supported_types/README"
 	run_exact -0 mdevadm types
-	[ "$output" = "mtty
-  mtty-1
-    Available instances: 24
-    Device API: vfio-pci
-" ]
+	[ "$output" = "$MTTY1_TEXT" ]
 	[ "$stderr" = "" ]
 }
 
 @test "types --dumpjson: a parent without types is listed with [], as in the text output" {
-	mk_parent mtty
-	mk_type mtty mtty-1 24
+	mk_bare_mtty
 	mk_parent zempty
 	run_exact -0 mdevadm types
-	[ "$output" = "mtty
-  mtty-1
-    Available instances: 24
-    Device API: vfio-pci
-zempty
-" ]
+	[ "$output" = "${MTTY1_TEXT}zempty"$'\n' ]
 	run_exact -0 mdevadm types --dumpjson
 	[ "$output" = '[
   {

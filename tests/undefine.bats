@@ -7,21 +7,6 @@ load test_helper
 U1=6f9ab6c2-1d3e-4a5b-8c7d-0e1f2a3b4c5d
 U2=0b1e8e1c-2a6f-4d53-9a51-8d4e1d2f6a01
 
-cfg() { printf '%s' "$ROOT/etc/mdevctl.d/$1/$2"; }
-
-assert_stderr_line() {
-	[[ $stderr == *$'\n' ]] || _fail "stderr is not one newline-terminated line: '$stderr'" || return
-	local body=${stderr%$'\n'}
-	[[ $body != *$'\n'* ]] || _fail "stderr has more than one line:" "$stderr" || return
-	# shellcheck disable=SC2053
-	[[ $body == $1 ]] || _fail "stderr does not match '$1':" "$stderr"
-}
-
-assert_quiet() {
-	[ -z "$output" ] || _fail "unexpected stdout: '$output'" || return
-	[ -z "$stderr" ] || _fail "unexpected stderr: '$stderr'"
-}
-
 # three parents define U1, mtty also U2
 mk_defs() {
 	mk_samples

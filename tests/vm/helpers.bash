@@ -113,7 +113,13 @@ expect_failure() {
     [ -n "$stderr" ] || fail_with "expected an error message on stderr, got none"
 }
 
+# in_test_vm: true inside the guest booted by run-vm.sh.  These tests remove
+# every mdev and every definition of the machine they run on, so anywhere
+# else they skip.
+in_test_vm() { grep -q 'mdevadm\.setup=' /proc/cmdline 2>/dev/null; }
+
 common_setup() {
+    in_test_vm || skip "runs only inside the test VM (tests/vm/run-vm.sh): it removes all mdevs and definitions"
     # a per-file UUID prefix (busybox has md5sum but no cksum)
     _UUID_FILE_ID=$((16#$(basename "$BATS_TEST_FILENAME" | md5sum | cut -c1-8)))
     clean_state
@@ -121,6 +127,7 @@ common_setup() {
 }
 
 common_teardown() {
+    in_test_vm || return 0
     clean_state
 }
 
