@@ -523,11 +523,25 @@ static int read_inotify(struct monitor *m, struct mdev_error *err)
 static char *active_type_read(struct monitor *m, const char *uuid)
 {
 	char link[PATH_MAX], path[PATH_MAX];
+	int fd;
 
-	/* the mdev_type link is made after the add uevent is sent; usually there by now */
-	if (rfs_path(path, sizeof(path), SYS_DEVICES "/%s/mdev_type", uuid) < 0 ||
-	    rfs_readlink(m->rfs, path, link, sizeof(link)) < 0)
+	if (rfs_path(path, sizeof(path), SYS_DEVICES "/%s/mdev_type", uuid) < 0)
 		return NULL;
+	/*
+	 * The mdev core makes the mdev_type link after the add uevent is sent
+	 * and the driver probed.  udevd's copy of the event usually comes late
+	 * enough; the kernel's own (no udevd) often does not: while the device
+	 * is there, give the link up to a second.
+	 */
+	for (int tries = 0; rfs_readlink(m->rfs, path, link, sizeof(link)) < 0; tries++) {
+		if (tries == 100)
+			return NULL;
+		fd = rfs_openf(m->rfs, O_PATH | O_DIRECTORY, SYS_DEVICES "/%s", uuid);
+		if (fd < 0)
+			return NULL;
+		close(fd);
+		usleep(10000);
+	}
 	return xstrdup(rfs_basename(link));
 }
 
