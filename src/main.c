@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,20 @@ static int flush_stdout(const char *prog)
 	return EXIT_FAILURE;
 }
 
+/*
+ * With stdin, stdout or stderr closed, the next file we open would take its
+ * number and receive what was meant for it (a pipe to a script, say).
+ */
+static void ensure_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && fd <= STDERR_FILENO)
+		fcntl(fd, F_SETFD, 0);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 /* getopt values of the global options: clear of characters and of 0 (unknown) */
 #define GOPT_VAL 256
 
@@ -32,6 +47,7 @@ int main(int argc, char **argv)
 	bool as_lsmdev;
 	int opt, r;
 
+	ensure_std_fds();
 	ctx.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	as_lsmdev = strcmp(ctx.prog, "lsmdev") == 0;
 	if (!as_lsmdev) {

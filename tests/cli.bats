@@ -380,3 +380,24 @@ $U2 mtty mtty-2 manual
 	# and following the hint works
 	run_exact -0 env MDEVCTL_ENV_ROOT="$ROOT" "$lsmdev" --help
 }
+
+@test "cli: closed stdin, stdout and stderr are never reused for files the command opens" {
+	mk_samples
+	mk_config mtty "$U1" '{"mdev_type":"mtty-1","start":"auto","attrs":[]}'
+	# modify reads and rewrites a config; define prints the generated UUID to the closed stdout
+	"$MDEVADM" --root "$ROOT" modify -u "$U1" --addattr a --value b <&- >&- 2>&-
+	"$MDEVADM" --root "$ROOT" define -p mtty -t mtty-2 <&- >&- 2>&-
+	assert_file_content "$ROOT/etc/mdevctl.d/mtty/$U1" '{
+  "mdev_type": "mtty-1",
+  "start": "auto",
+  "attrs": [
+    {
+      "a": "b"
+    }
+  ]
+}
+'
+	run_exact -0 mdevadm list -d
+	[ "$(printf '%s' "$output" | wc -l)" -eq 2 ]
+	[ -z "$stderr" ]
+}
