@@ -201,14 +201,6 @@ static void forward_stderr(const char *name, char *buf, size_t *len, bool flush)
 	}
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void child_exec(const struct callouts *co, const struct script *s, char **argv, int in,
 		       int out, int err)
 {
@@ -240,7 +232,7 @@ static void close_fd(int *fd)
 }
 
 /* Reaps PID, killing its process group once DEADLINE has passed. */
-static int reap(pid_t pid, long deadline, bool killed)
+static int reap(pid_t pid, long long deadline, bool killed)
 {
 	const struct timespec tick = { 0, 10 * 1000 * 1000 };
 	int st;
@@ -252,7 +244,7 @@ static int reap(pid_t pid, long deadline, bool killed)
 			break;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (!killed && now_ms() >= deadline) {
+		if (!killed && monotonic_ms() >= deadline) {
 			kill(-pid, SIGKILL);
 			killed = true;
 			continue;
@@ -267,7 +259,7 @@ static int pump(const struct callouts *co, const struct script *s, pid_t pid, in
 		const char *input, struct run *res)
 {
 	size_t inlen = input ? strlen(input) : 0, errlen = 0, cap = 4096 + 1;
-	long deadline = now_ms() + co->timeout_ms;
+	long long deadline = monotonic_ms() + co->timeout_ms;
 	bool killed = false;
 	char errbuf[4096];
 
@@ -279,7 +271,7 @@ static int pump(const struct callouts *co, const struct script *s, pid_t pid, in
 		struct pollfd p[3] = { { fds[0], POLLOUT, 0 },
 				       { fds[1], POLLIN, 0 },
 				       { fds[2], POLLIN, 0 } };
-		long left = deadline - now_ms();
+		long long left = deadline - monotonic_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(p, 3, (int)left) == 0) {

@@ -138,18 +138,25 @@ static void usage_command(FILE *f, const struct ctx *ctx, const struct command *
 	fprintf(f, "  %-24s %s\n", "-h, --help", "show this help");
 }
 
+void vreport(const char *head, const char *tail, const char *fmt, va_list ap)
+{
+	fflush(stdout); /* what was printed before the error stays before it */
+	fprintf(stderr, "%s: ", head);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "%s\n", tail);
+}
+
 int usage_error(const struct ctx *ctx, const char *fmt, ...)
 {
 	bool named = ctx->cmd && !ctx->alias;
-	const char *sep = named ? " " : "", *cmd = named ? ctx->cmd : "";
+	char head[256], tail[300];
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s%s%s: ", ctx->prog, sep, cmd);
+	snprintf(head, sizeof(head), "%s%s%s", ctx->prog, named ? " " : "", named ? ctx->cmd : "");
+	snprintf(tail, sizeof(tail), " (try '%s --help')", head);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(head, tail, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try '%s%s%s --help')\n", ctx->prog, sep, cmd);
 	return EXIT_USAGE;
 }
 
@@ -157,12 +164,9 @@ int fail(const struct ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", ctx->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(ctx->prog, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_FAILURE;
 }
 
@@ -187,17 +191,6 @@ bool take_uuid(struct cmd_args *args)
 static bool utf8_valid_opt(const char *s)
 {
 	return !s || utf8_valid(s);
-}
-
-static int parse_index(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return errno || *end ? -1 : 0;
 }
 
 /* Parses ARGV for command C into ARGS; returns 0, EXIT_USAGE, or -1 for --help. */
@@ -288,18 +281,18 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 			args->value = optarg;
 			break;
 		case OPT_INDEX:
-			if (parse_index(optarg, &args->index) < 0)
+			if (!parse_ulong(optarg, &args->index))
 				return usage_error(
 					ctx, "invalid index '%s': expected a number >= 0", optarg);
 			break;
 		case OPT_GROUP:
-			if (parse_index(optarg, &args->group) < 0)
+			if (!parse_ulong(optarg, &args->group))
 				return usage_error(
 					ctx, "invalid group '%s': expected a number >= 0", optarg);
 			break;
 		case OPT_WAIT:
 			args->wait_s = 10;
-			if (optarg && parse_index(optarg, &args->wait_s) < 0)
+			if (optarg && !parse_ulong(optarg, &args->wait_s))
 				return usage_error(ctx, "invalid --wait '%s': expected seconds",
 						   optarg);
 			break;

@@ -3,6 +3,7 @@
 #ifndef MDEVADM_CLI_H
 #define MDEVADM_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -99,6 +100,8 @@ int cli_dispatch(struct ctx *ctx, int argc, char **argv);
 
 void usage_main(FILE *f, const char *prog);
 
+/* One line on stderr: "HEAD: message TAIL". */
+void vreport(const char *head, const char *tail, const char *fmt, va_list ap);
 /* Reports a misuse of the running command and returns EXIT_USAGE. */
 __attribute__((format(printf, 2, 3))) int usage_error(const struct ctx *ctx, const char *fmt, ...);
 /* Reports a failure of the running command and returns EXIT_FAILURE. */

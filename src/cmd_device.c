@@ -226,11 +226,8 @@ int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 			return fail(ctx, "%s", err.msg);
 		/* parents not registered yet are left to the udev rule */
 		for (size_t i = 0; i < parents.n; i++) {
-			int fd = rfs_openf(&ctx->rfs, O_PATH, SYS_PARENTS "/%s", parents.v[i]);
-
-			if (fd < 0)
+			if (!rfs_existsf(&ctx->rfs, 0, SYS_PARENTS "/%s", parents.v[i]))
 				continue;
-			close(fd);
 			failed += start_parent(ctx, parents.v[i]);
 		}
 		strv_free(&parents);

@@ -29,37 +29,6 @@ const char *iommu_kind_name(enum iommu_kind kind)
 	return "unknown";
 }
 
-static bool parse_ulong(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return !errno && !*end;
-}
-
-/* True when the root-relative PATH exists; a dangling symlink counts (it is not followed). */
-__attribute__((format(printf, 2, 3))) static bool path_exists(const struct rootfs *rfs,
-							      const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int n, fd;
-
-	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return false;
-	fd = rfs_open(rfs, path, O_PATH | O_NOFOLLOW, 0);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 /* The last component of the symlink DIR/NAME, or NULL when there is no such link. */
 static char *link_base(const struct rootfs *rfs, const char *dir, const char *name)
 {
@@ -101,7 +70,7 @@ static char *find_vfio_device(const struct rootfs *rfs, const char *dev)
 	strv_sort(&names);
 	for (size_t i = 0; i < names.n && !found; i++)
 		if (strncmp(names.v[i], "vfio", 4) == 0 &&
-		    path_exists(rfs, "%s/%s/dev", path, names.v[i]))
+		    rfs_existsf(rfs, O_NOFOLLOW, "%s/%s/dev", path, names.v[i]))
 			found = xasprintf("/dev/vfio/devices/%s", names.v[i]);
 done:
 	strv_free(&names);
@@ -200,9 +169,9 @@ static enum iommu_kind detect_kind(const struct rootfs *rfs, const struct iommu_
 {
 	if (!g->name || strcmp(g->name, VFIO_NOIOMMU_NAME) != 0)
 		return IOMMU_KIND_IOMMU;
-	if (path_exists(rfs, SYS_CLASS_VFIO "/noiommu-%lu", g->id))
+	if (rfs_existsf(rfs, O_NOFOLLOW, SYS_CLASS_VFIO "/noiommu-%lu", g->id))
 		return IOMMU_KIND_NOIOMMU;
-	if (path_exists(rfs, SYS_CLASS_VFIO "/%lu", g->id))
+	if (rfs_existsf(rfs, O_NOFOLLOW, SYS_CLASS_VFIO "/%lu", g->id))
 		return IOMMU_KIND_EMULATED;
 	for (size_t i = 0; i < g->nmembers; i++)
 		if (g->members[i].bus && strcmp(g->members[i].bus, "mdev") == 0)
@@ -212,9 +181,9 @@ static enum iommu_kind detect_kind(const struct rootfs *rfs, const struct iommu_
 
 static char *vfio_node(const struct rootfs *rfs, unsigned long id)
 {
-	if (path_exists(rfs, SYS_CLASS_VFIO "/noiommu-%lu", id))
+	if (rfs_existsf(rfs, O_NOFOLLOW, SYS_CLASS_VFIO "/noiommu-%lu", id))
 		return xasprintf("/dev/vfio/noiommu-%lu", id);
-	if (path_exists(rfs, SYS_CLASS_VFIO "/%lu", id))
+	if (rfs_existsf(rfs, O_NOFOLLOW, SYS_CLASS_VFIO "/%lu", id))
 		return xasprintf("/dev/vfio/%lu", id);
 	return NULL;
 }
@@ -493,7 +462,7 @@ int noiommu_get(const struct rootfs *rfs, bool *on, struct mdev_error *err)
 	int r = rfs_read(rfs, SYS_NOIOMMU_PARAM, buf, sizeof(buf));
 
 	if (r == -ENOENT) {
-		if (!path_exists(rfs, "sys/module/vfio"))
+		if (!rfs_existsf(rfs, O_NOFOLLOW, "sys/module/vfio"))
 			return mdev_errorf(
 				err, ENOENT,
 				"VFIO is not loaded (no /sys/module/vfio): load it with 'modprobe vfio'; no-IOMMU mode also needs a kernel built with CONFIG_VFIO_NOIOMMU");

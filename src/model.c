@@ -279,14 +279,12 @@ int model_check_creatable(const struct rootfs *rfs, const char *parent, const ch
 {
 	char buf[64], hint[PATH_MAX + 32], *end;
 	long avail;
-	int fd, r;
+	int r;
 
-	fd = rfs_openf(rfs, O_PATH | O_DIRECTORY, SYS_PARENTS "/%s", parent);
-	if (fd < 0) {
+	if (!rfs_existsf(rfs, O_DIRECTORY, SYS_PARENTS "/%s", parent)) {
 		near_miss(rfs, parent, hint, sizeof(hint));
 		return mdev_errorf(err, ENODEV, "parent device %s not found%s", parent, hint);
 	}
-	close(fd);
 	r = rfs_path(hint, sizeof(hint),
 		     SYS_PARENTS "/%s/mdev_supported_types/%s/available_instances", parent, type);
 	if (r == 0)

@@ -523,7 +523,6 @@ static int read_inotify(struct monitor *m, struct mdev_error *err)
 static char *active_type_read(struct monitor *m, const char *uuid)
 {
 	char link[PATH_MAX], path[PATH_MAX];
-	int fd;
 
 	if (rfs_path(path, sizeof(path), SYS_DEVICES "/%s/mdev_type", uuid) < 0)
 		return NULL;
@@ -536,10 +535,8 @@ static char *active_type_read(struct monitor *m, const char *uuid)
 	for (int tries = 0; rfs_readlink(m->rfs, path, link, sizeof(link)) < 0; tries++) {
 		if (tries == 100)
 			return NULL;
-		fd = rfs_openf(m->rfs, O_PATH | O_DIRECTORY, SYS_DEVICES "/%s", uuid);
-		if (fd < 0)
+		if (!rfs_existsf(m->rfs, O_DIRECTORY, SYS_DEVICES "/%s", uuid))
 			return NULL;
-		close(fd);
 		usleep(10000);
 	}
 	return xstrdup(rfs_basename(link));

@@ -123,6 +123,24 @@ int rfs_openf(const struct rootfs *rfs, int flags, const char *fmt, ...)
 	return rfs_open(rfs, path, flags, 0);
 }
 
+bool rfs_existsf(const struct rootfs *rfs, int flags, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	int n, fd;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return false;
+	fd = rfs_open(rfs, path, O_PATH | flags, 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int read_fd_small(int fd, char *buf, size_t size)
 {
 	ssize_t n;

@@ -39,6 +39,13 @@ int rfs_read(const struct rootfs *rfs, const char *path, char *buf, size_t size)
 /* Like rfs_read for NAME inside the open directory DIRFD (one component). */
 int rfs_read_at(int dirfd, const char *name, char *buf, size_t size);
 
+/*
+ * Whether the formatted root-relative path exists; FLAGS add to O_PATH, e.g.
+ * O_NOFOLLOW (a dangling symlink counts) or O_DIRECTORY.
+ */
+__attribute__((format(printf, 3, 4))) bool rfs_existsf(const struct rootfs *rfs, int flags,
+						       const char *fmt, ...);
+
 /* Reads the target of the symlink at PATH (NUL-terminated). */
 int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t size);
 

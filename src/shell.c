@@ -113,16 +113,16 @@ int shell_split(const char *line, struct strv *words, struct split_end *end)
 __attribute__((format(printf, 2, 3))) static int shell_error(const struct shell *sh,
 							     const char *fmt, ...)
 {
+	char head[256];
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", sh->ctx->prog);
-	if (!sh->interactive)
-		fprintf(stderr, "line %lu: ", sh->first);
+	if (sh->interactive)
+		snprintf(head, sizeof(head), "%s", sh->ctx->prog);
+	else
+		snprintf(head, sizeof(head), "%s: line %lu", sh->ctx->prog, sh->first);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(head, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 

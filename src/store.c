@@ -358,12 +358,8 @@ int store_find(const struct rootfs *rfs, const char *uuid, const char *only_pare
 	else
 		r = store_parents(rfs, &all, err);
 	for (size_t i = 0; r == 0 && i < all.n; i++) {
-		int fd = rfs_openf(rfs, O_PATH | O_NOFOLLOW, CONFIG_DIR "/%s/%s", all.v[i], uuid);
-
-		if (fd >= 0) {
-			close(fd);
+		if (rfs_existsf(rfs, O_NOFOLLOW, CONFIG_DIR "/%s/%s", all.v[i], uuid))
 			strv_push(parents, all.v[i]);
-		}
 	}
 	strv_free(&all);
 	return r;

@@ -37,6 +37,11 @@ size_t utf8_seq_len(const unsigned char *p);
 /* JSON holds only UTF-8: names and values that are not cannot be stored faithfully. */
 bool utf8_valid(const char *s);
 
+/* A decimal number without sign, space or trailing garbage. */
+bool parse_ulong(const char *s, unsigned long *out);
+/* Milliseconds on the monotonic clock, for deadlines. */
+long long monotonic_ms(void);
+
 /* Byte-wise comparison for qsort over char * arrays. */
 int cmp_strp(const void *a, const void *b);
 

@@ -34,16 +34,6 @@ __attribute__((format(printf, 3, 4))) static void put(char *buf, size_t size, co
 	va_end(ap);
 }
 
-static bool rooted_exists(const struct rootfs *rfs, const char *path)
-{
-	int fd = rfs_open(rfs, path, O_PATH, 0);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 /*
  * The /dev node of the class device at CLASSDIR: its uevent's DEVNAME names
  * it, as devtmpfs and udev use it; FALLBACK when there is no uevent to read.
@@ -79,7 +69,7 @@ static enum readiness check(const struct rootfs *rfs, const char *uuid, char *mi
 	int fd;
 
 	rfs_path(dev, sizeof(dev), SYS_DEVICES "/%s", uuid);
-	if (!rooted_exists(rfs, dev)) {
+	if (!rfs_existsf(rfs, 0, "%s", dev)) {
 		put(missing, size, "it is not in /" SYS_DEVICES);
 		return ABSENT;
 	}
@@ -96,14 +86,14 @@ static enum readiness check(const struct rootfs *rfs, const char *uuid, char *mi
 
 		/* a no-IOMMU group's node and class device are named noiommu-N */
 		put(cls, sizeof(cls), "sys/class/vfio/noiommu-%s", group);
-		if (rooted_exists(rfs, cls)) {
+		if (rfs_existsf(rfs, 0, "%s", cls)) {
 			put(fallback, sizeof(fallback), "dev/vfio/noiommu-%s", group);
 		} else {
 			put(cls, sizeof(cls), "sys/class/vfio/%s", group);
 			put(fallback, sizeof(fallback), "dev/vfio/%s", group);
 		}
 		node_path(rfs, cls, fallback, node, sizeof(node));
-		if (!rooted_exists(rfs, node)) {
+		if (!rfs_existsf(rfs, 0, "%s", node)) {
 			put(missing, size,
 			    "it is bound to %s, but its VFIO group node /%s does not exist", drv,
 			    node);
@@ -123,7 +113,7 @@ static enum readiness check(const struct rootfs *rfs, const char *uuid, char *mi
 		put(cls, sizeof(cls), "%s/vfio-dev/%s", dev, de->d_name);
 		put(fallback, sizeof(fallback), "dev/vfio/devices/%s", de->d_name);
 		node_path(rfs, cls, fallback, node, sizeof(node));
-		if (!rooted_exists(rfs, node)) {
+		if (!rfs_existsf(rfs, 0, "%s", node)) {
 			put(missing, size,
 			    "it is bound to %s, but its VFIO device node /%s does not exist", drv,
 			    node);
@@ -145,27 +135,19 @@ static enum readiness check(const struct rootfs *rfs, const char *uuid, char *mi
 	return READY;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int wait_device_ready(const struct rootfs *rfs, const char *uuid, unsigned long timeout_s,
 		      struct mdev_error *err)
 {
 	static const char *const subsystems[] = { "mdev", "vfio", "vfio-dev", NULL };
 	struct uevent_wake *wake = NULL;
 	struct mdev_error ignored;
-	int64_t deadline, left;
+	long long deadline, left;
 	char missing[512];
 	bool seen = false;
 	int r;
 
-	deadline = now_ms() +
-		   (timeout_s > INT32_MAX ? (int64_t)INT32_MAX * 1000 : (int64_t)timeout_s * 1000);
+	deadline = monotonic_ms() + (timeout_s > INT32_MAX ? (long long)INT32_MAX * 1000
+							   : (long long)timeout_s * 1000);
 	/*
 	 * Subscribed before the first look, so nothing that happens after it
 	 * goes unnoticed; a tree other than the host's can only be polled.
@@ -186,7 +168,7 @@ int wait_device_ready(const struct rootfs *rfs, const char *uuid, unsigned long 
 			break;
 		}
 		seen |= st != ABSENT;
-		left = deadline - now_ms();
+		left = deadline - monotonic_ms();
 		if (left <= 0) {
 			r = mdev_errorf(err, ETIMEDOUT, "%s is not ready after %lu s: %s", uuid,
 					timeout_s, missing);
