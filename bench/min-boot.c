@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* min-boot: least-work yardstick for `mdevctl start-parent-mdevs PARENT`. */
 #include "min-common.h"
-#include <jansson.h>
 #include <sys/stat.h>
 
 int main(int argc, char **argv)
@@ -31,18 +30,14 @@ int main(int argc, char **argv)
 		ssize_t len = min_read_at(cfd, de->d_name, buf, sizeof(buf));
 		if (len < 0)
 			continue;
-		json_t *j = json_loadb(buf, (size_t)len, 0, NULL);
-		const char *start = json_string_value(json_object_get(j, "start"));
-		const char *type = json_string_value(json_object_get(j, "mdev_type"));
-		if (!start || strcmp(start, "auto") || !type) {
-			json_decref(j);
+		struct min_cfg c;
+		if (min_parse_config(buf, &c) < 0 || !c.autostart)
 			continue;
-		}
+		const char *type = c.type;
 		struct stat st;
 		if (busfd >= 0 && fstatat(busfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			fprintf(stderr, "%s: already active\n", de->d_name);
 			failed = 1;
-			json_decref(j);
 			continue;
 		}
 		snprintf(path, sizeof(path), "mdev_supported_types/%s/available_instances", type);
@@ -51,7 +46,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: no available instances of %s on %s\n", de->d_name,
 				type, parent);
 			failed = 1;
-			json_decref(j);
 			continue;
 		}
 		snprintf(path, sizeof(path), "mdev_supported_types/%s/create", type);
@@ -63,34 +57,25 @@ int main(int argc, char **argv)
 		if (fd >= 0)
 			close(fd);
 		/* attributes go to the new device's directory, then a failure removes it again */
-		json_t *attrs = json_object_get(j, "attrs");
-		size_t i;
-		json_t *a;
-		json_array_foreach(attrs, i, a) {
-			const char *k;
-			json_t *v;
-			json_object_foreach(a, k, v) {
-				snprintf(path, sizeof(path), "%s/%s", de->d_name, k);
-				int afd = openat(pfd, path, O_WRONLY | O_CLOEXEC);
-				const char *s = json_string_value(v);
-				if (afd < 0 || !s || write(afd, s, strlen(s)) < 0) {
-					fprintf(stderr, "%s: attribute %s failed\n", de->d_name, k);
-					snprintf(path, sizeof(path), "%s/remove", de->d_name);
-					int rfd = openat(pfd, path, O_WRONLY | O_CLOEXEC);
-					if (rfd >= 0) {
-						(void)!write(rfd, "1", 1);
-						close(rfd);
-					}
-					failed = 1;
-					if (afd >= 0)
-						close(afd);
-					goto next;
+		for (size_t i = 0; i < c.nattr; i += 2) {
+			const char *k = c.attr[i], *s = c.attr[i + 1];
+			snprintf(path, sizeof(path), "%s/%s", de->d_name, k);
+			int afd = openat(pfd, path, O_WRONLY | O_CLOEXEC);
+			if (afd < 0 || write(afd, s, strlen(s)) < 0) {
+				fprintf(stderr, "%s: attribute %s failed\n", de->d_name, k);
+				snprintf(path, sizeof(path), "%s/remove", de->d_name);
+				int rfd = openat(pfd, path, O_WRONLY | O_CLOEXEC);
+				if (rfd >= 0) {
+					(void)!write(rfd, "1", 1);
+					close(rfd);
 				}
-				close(afd);
+				failed = 1;
+				if (afd >= 0)
+					close(afd);
+				break;
 			}
+			close(afd);
 		}
-	next:
-		json_decref(j);
 	}
 	if (d)
 		closedir(d);

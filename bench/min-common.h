@@ -102,4 +102,58 @@ static inline int out_flush(void)
 	return 0;
 }
 
+#define MAX_ATTRS 32
+
+struct min_cfg {
+	const char *type, *attr[2 * MAX_ATTRS];
+	size_t nattr;
+	int autostart;
+};
+
+/* The next string of S, NUL-terminated in place; bench configs hold no escapes. */
+static inline char *min_next_str(char **s)
+{
+	char *p = strchr(*s, '"'), *q;
+
+	if (!p || !(q = strchr(p + 1, '"')))
+		return NULL;
+	*q = 0;
+	*s = q + 1;
+	return p + 1;
+}
+
+/*
+ * The least parse of a well-formed config: its strings in order.  After
+ * "attrs" they pair up as name and value until its closing bracket.
+ */
+static inline int min_parse_config(char *text, struct min_cfg *c)
+{
+	char *p = text, *k;
+
+	c->type = NULL;
+	c->autostart = 0;
+	c->nattr = 0;
+	while ((k = min_next_str(&p))) {
+		if (!strcmp(k, "mdev_type")) {
+			c->type = min_next_str(&p);
+		} else if (!strcmp(k, "start")) {
+			const char *v = min_next_str(&p);
+			c->autostart = v && !strcmp(v, "auto");
+		} else if (!strcmp(k, "attrs")) {
+			char *close = strchr(p, ']');
+			while (c->nattr < 2 * MAX_ATTRS && strchr(p, '"') &&
+			       (!close || strchr(p, '"') < close)) {
+				c->attr[c->nattr] = min_next_str(&p);
+				c->attr[c->nattr + 1] = min_next_str(&p);
+				if (!c->attr[c->nattr + 1])
+					return -1;
+				c->nattr += 2;
+			}
+			if (close)
+				p = close + 1;
+		}
+	}
+	return c->type ? 0 : -1;
+}
+
 #endif

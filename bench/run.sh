@@ -94,15 +94,14 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---------------------------------------------------------------- build
 mkdir -p "$WORK/bin" "$WORK/out" "$WORK/logs"
 BIN=$WORK/bin
-JANSSON=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 log "building gen-tree and yardsticks"
 # shellcheck disable=SC2086
 {
 	gcc $CFLAGS -o "$BIN/gen-tree" "$BENCH/gen-tree.c"
 	gcc $CFLAGS -o "$BIN/min-list" "$BENCH/min-list.c"
 	gcc $CFLAGS -o "$BIN/min-types" "$BENCH/min-types.c"
-	gcc $CFLAGS -o "$BIN/min-list-defined" "$BENCH/min-list-defined.c" $JANSSON
-	gcc $CFLAGS -o "$BIN/min-boot" "$BENCH/min-boot.c" $JANSSON
+	gcc $CFLAGS -o "$BIN/min-list-defined" "$BENCH/min-list-defined.c"
+	gcc $CFLAGS -o "$BIN/min-boot" "$BENCH/min-boot.c"
 }
 
 # ---------------------------------------------------------------- helpers
@@ -166,6 +165,11 @@ exit 0
 EOF
 	cat >"$WORK/boot-mdevadm-$n.sh" <<EOF
 for p in \$(cat $WORK/parents-$n.txt); do $MDEVADM --root $t start-parent-mdevs "\$p"; done >/dev/null 2>&1
+exit 0
+EOF
+	# how mdevadm.service boots: one process for every parent
+	cat >"$WORK/boot-mdevadm-all-$n.sh" <<EOF
+$MDEVADM --root $t start-parent-mdevs --all >/dev/null 2>&1
 exit 0
 EOF
 }
@@ -309,6 +313,7 @@ validate_boot() {
 	boot_check "$t" yard min-boot
 	boot_check "$t" mdevctl "mdevctl start-parent-mdevs"
 	[ "$HAVE_MDEVADM" = 0 ] || boot_check "$t" mdevadm "mdevadm start-parent-mdevs"
+	[ "$HAVE_MDEVADM" = 0 ] || boot_check "$t" mdevadm-all "mdevadm start-parent-mdevs --all"
 }
 # boot_slow TOOL: did its boot pass take more than BOOT_MAX_PER_PARENT s per parent? (not timed then)
 boot_slow() {
@@ -390,11 +395,24 @@ NS_MEAN=$(awk -F, 'NR==2{print $2}' "$WORK/logs/hf-ns.csv")
 NS_SD=$(awk -F, 'NR==2{print $3}' "$WORK/logs/hf-ns.csv")
 NS_MIN=$(awk -F, 'NR==2{print $7}' "$WORK/logs/hf-ns.csv")
 
+declare -A ALL_MEAN ALL_SD ALL_MIN
 for s in $SCALES; do
 	write_boot_scripts "$WORK/x$s"
 	for task in $TASKS; do
 		hf "$task" "$s"
 	done
+	[ "$HAVE_MDEVADM" = 1 ] || continue
+	csv=$WORK/logs/hf-bootall-x$s.csv
+	runs=$BOOT_RUNS
+	[ "$s" = 1 ] || runs=$BOOT_RUNS10
+	reset_tree "$WORK/x$s"
+	log "hyperfine boot --all x$s ($runs runs)"
+	hyperfine -N -i --style basic --warmup 1 --runs "$runs" --export-csv "$csv" \
+		-n all "sh $WORK/boot-mdevadm-all-x$s.sh" >"$WORK/logs/hf-bootall-x$s.txt" 2>&1 ||
+		die "hyperfine failed: see $WORK/logs/hf-bootall-x$s.txt"
+	reset_tree "$WORK/x$s"
+	IFS=, read -r _ mean sd _ _ _ min _ < <(sed -n 2p "$csv")
+	ALL_MEAN[$s]=$mean ALL_SD[$s]=$sd ALL_MIN[$s]=$min
 done
 
 # ---------------------------------------------------------------- instructions (callgrind) at 1x
@@ -557,6 +575,16 @@ per() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" -v n="$3" 
 				"$(ratio "$am" "$y") | $(ratio "$c" "$am") | $(ratio "$c" "$y") | ${iy} | ${ia} | ${ic} |"
 		done
 	done
+	if [ "$HAVE_MDEVADM" = 1 ]; then
+		echo
+		printf 'The boot pass as mdevadm.service runs it, one `start-parent-mdevs --all` for every parent:'
+		for s in $SCALES; do
+			c=$(awk -v c="${MEAN[boot,$s,mdevctl]:-0}" -v ns="$NS_MEAN" 'BEGIN{printf "%.6f", c-ns}')
+			printf ' x%s %s ms, %s faster than mdevctl'"'"'s per-parent pass;' "$s" \
+				"$(cell "${ALL_MEAN[$s]}" "${ALL_SD[$s]}" "${ALL_MIN[$s]}")" "$(ratio "$c" "${ALL_MEAN[$s]}")"
+		done | sed 's/;$/./'
+		echo
+	fi
 	echo
 	echo "Ir: user-space instructions counted by \`valgrind --tool=callgrind\` at x$IRS (the boot pass: summed over its" \
 		"$(wc -l <"$WORK/parents-x$IRS.txt") processes)."

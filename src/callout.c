@@ -490,7 +490,11 @@ static int pick(struct callouts *co, const char *type, const char *event, const 
 static void notify(struct co_call *call, int state)
 {
 	struct script_set *set = scripts(call->co, true);
-	char *input = config_compact(call->cfg);
+	char *input;
+
+	if (!set->n)
+		return; /* the usual case: no JSON to build for nobody */
+	input = config_compact(call->cfg);
 
 	for (size_t i = 0; i < set->n; i++) {
 		struct run res;
@@ -505,7 +509,7 @@ static void notify(struct co_call *call, int state)
 
 int co_pre(struct co_call *call, bool force, struct mdev_error *err)
 {
-	char *input = config_compact(call->cfg);
+	char *input = scripts(call->co, false)->n ? config_compact(call->cfg) : NULL;
 	const char *name;
 	struct run res;
 	bool ran;

@@ -15,21 +15,25 @@
 struct lister {
 	struct ctx *ctx;
 	bool json, verbose, single;
+	struct outbuf out;
 	struct group_writer gw;
 };
 
-static void print_attrs(const struct mdev_config *cfg)
+static void add_attrs(struct sbuf *b, const struct mdev_config *cfg)
 {
 	if (!cfg->nattrs)
 		return;
-	fputs("  Attrs:\n", stdout);
+	sb_adds(b, "  Attrs:\n");
 	for (size_t i = 0; i < cfg->nattrs; i++) {
 		json_t *a = json_object();
+		char num[24];
 
 		json_object_set_new(a, cfg->attrs[i].name, json_str(cfg->attrs[i].value));
-		printf("    @{%zu}: ", i);
-		json_emit_compact(stdout, a);
-		fputc('\n', stdout);
+		sb_adds(b, "    @{");
+		sb_adds(b, ulong_to_str(num, i));
+		sb_adds(b, "}: ");
+		json_add_compact(b, a);
+		sb_addc(b, '\n');
 		json_decref(a);
 	}
 }
@@ -38,17 +42,26 @@ static void print_attrs(const struct mdev_config *cfg)
 static void emit(struct lister *l, const char *parent, const char *uuid,
 		 const struct mdev_config *cfg, const char *mark)
 {
+	struct sbuf *b = &l->out.b;
+
 	if (!l->json) {
-		printf("%s %s %s %s%s\n", uuid, parent, cfg->type,
-		       cfg->autostart ? "auto" : "manual", mark);
+		sb_adds(b, uuid);
+		sb_addc(b, ' ');
+		sb_adds(b, parent);
+		sb_addc(b, ' ');
+		sb_adds(b, cfg->type);
+		sb_adds(b, cfg->autostart ? " auto" : " manual");
+		sb_adds(b, mark);
+		sb_addc(b, '\n');
 		if (l->verbose)
-			print_attrs(cfg);
+			add_attrs(b, cfg);
+		outbuf_item_done(&l->out);
 	} else if (l->single) {
-		config_print(stdout, cfg, 0);
-		fputc('\n', stdout);
+		config_format(b, cfg, 0);
+		sb_addc(b, '\n');
 	} else {
 		gw_begin_item(&l->gw, parent, uuid);
-		config_print(stdout, cfg, 8);
+		config_format(b, cfg, 8);
 		gw_end_item(&l->gw);
 	}
 }
@@ -198,11 +211,14 @@ int cmd_list(struct ctx *ctx, struct cmd_args *args)
 		.ctx = ctx,
 		.json = has_opt(args, OPT_DUMPJSON),
 		.verbose = has_opt(args, OPT_VERBOSE),
-		.gw = { .f = stdout },
+		.gw = { .out = &l.out },
 	};
-	int r = has_opt(args, OPT_DEFINED) ? list_defined(&l, args) : list_active(&l, args);
+	int r;
 
+	outbuf_init(&l.out, stdout);
+	r = has_opt(args, OPT_DEFINED) ? list_defined(&l, args) : list_active(&l, args);
 	if (r == 0 && l.json && !l.single)
 		gw_finish(&l.gw);
+	outbuf_finish(&l.out);
 	return r;
 }

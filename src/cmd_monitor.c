@@ -45,7 +45,7 @@ static void print_event(const struct mon_event *ev, bool dumpjson)
 
 int cmd_monitor(struct ctx *ctx, struct cmd_args *args)
 {
-	bool dumpjson = has_opt(args, OPT_DUMPJSON), host = monitor_root_is_host(&ctx->rfs);
+	bool dumpjson = has_opt(args, OPT_DUMPJSON), host = ctx->rfs.host;
 	struct monitor *mon = NULL;
 	struct pollfd pfd[2];
 	struct mdev_error err;

@@ -8,17 +8,29 @@
 #include "model.h"
 #include "output.h"
 
-static void print_text(const char *parent, const struct mdev_type_info *t, size_t n)
+static inline void add_line(struct sbuf *b, const char *label, const char *value)
 {
-	printf("%s\n", parent);
+	sb_adds(b, label);
+	sb_adds(b, value);
+	sb_addc(b, '\n');
+}
+
+static void add_text(struct outbuf *o, const char *parent, const struct mdev_type_info *t, size_t n)
+{
+	add_line(&o->b, "", parent);
 	for (size_t i = 0; i < n; i++) {
-		printf("  %s\n    Available instances: %ld\n    Device API: %s\n", t[i].id,
-		       t[i].available, t[i].device_api);
+		char num[24];
+
+		add_line(&o->b, "  ", t[i].id);
+		add_line(&o->b, "    Available instances: ",
+			 ulong_to_str(num, (unsigned long)t[i].available));
+		add_line(&o->b, "    Device API: ", t[i].device_api);
 		if (t[i].name)
-			printf("    Name: %s\n", t[i].name);
+			add_line(&o->b, "    Name: ", t[i].name);
 		if (t[i].description)
-			printf("    Description: %s\n", t[i].description);
+			add_line(&o->b, "    Description: ", t[i].description);
 	}
+	outbuf_item_done(o);
 }
 
 static json_t *type_json(const struct mdev_type_info *t)
@@ -36,13 +48,15 @@ static json_t *type_json(const struct mdev_type_info *t)
 
 int cmd_types(struct ctx *ctx, struct cmd_args *args)
 {
-	struct group_writer gw = { .f = stdout };
+	struct outbuf out;
+	struct group_writer gw = { .out = &out };
 	bool json = has_opt(args, OPT_DUMPJSON);
 	struct strv parents = { 0 };
 	struct mdev_error err;
 
 	if (model_parents(&ctx->rfs, &parents, &err) < 0)
 		return fail(ctx, "%s", err.msg);
+	outbuf_init(&out, stdout);
 	for (size_t p = 0; p < parents.n; p++) {
 		struct mdev_type_info *types;
 		size_t n;
@@ -54,7 +68,7 @@ int cmd_types(struct ctx *ctx, struct cmd_args *args)
 			continue;
 		}
 		if (!json)
-			print_text(parents.v[p], types, n);
+			add_text(&out, parents.v[p], types, n);
 		if (json && !n)
 			gw_empty_group(&gw, parents.v[p]);
 		for (size_t i = 0; json && i < n; i++) {
@@ -68,5 +82,6 @@ int cmd_types(struct ctx *ctx, struct cmd_args *args)
 	strv_free(&parents);
 	if (json)
 		gw_finish(&gw);
+	outbuf_finish(&out);
 	return 0;
 }

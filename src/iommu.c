@@ -138,7 +138,8 @@ static void load_regions(const struct rootfs *rfs, const char *dir, struct iommu
 	fd = rfs_open(rfs, path, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd < 0)
 		return;
-	if (read_all_fd(fd, &text, &len) < 0) {
+	/* a sysfs attribute is at most a page; a fake tree gets some slack */
+	if (read_all_fd(fd, 1u << 20, &text, &len) < 0) {
 		close(fd);
 		return;
 	}

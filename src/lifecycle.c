@@ -74,7 +74,7 @@ int config_read_file(const char *path, struct mdev_config *cfg, struct mdev_erro
 	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return mdev_errorf(err, errno, "cannot open %s: %s", path, strerror(errno));
-	r = read_all_fd(fd, &data, &len);
+	r = read_all_fd(fd, CONFIG_MAX_SIZE, &data, &len);
 	close(fd);
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot read %s: %s", path, strerror(-r));

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 	int opt, r;
 
 	ensure_std_fds();
+	/* one thread: a listing's thousands of small writes need not each take a lock */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	ctx.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	as_lsmdev = strcmp(ctx.prog, "lsmdev") == 0;
 	if (!as_lsmdev) {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,18 +25,30 @@ int model_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error 
 	return 0;
 }
 
-static char *read_optional(int dirfd, const char *name, bool fold_lines)
+/* Appends S (LEN bytes) and a NUL; returns where it starts. */
+static size_t add_str(struct sbuf *b, const char *s, size_t len)
 {
-	char buf[4096];
+	size_t at = b->len;
+
+	sb_add(b, s, len);
+	sb_addc(b, '\0');
+	return at;
+}
+
+/*
+ * Appends the attribute NAME of the type directory DIRFD and returns where it
+ * starts, or -1 when it is absent or empty.  With FOLD_LINES, newlines become
+ * ", ": mdevctl prints a multi-line description on one line.
+ */
+static long add_attr(struct sbuf *b, int dirfd, const char *name, bool fold_lines)
+{
+	char buf[4096], folded[2 * sizeof(buf)], *o = folded;
 	int n = rfs_read_at(dirfd, name, buf, sizeof(buf));
-	char *out, *o;
 
 	if (n <= 0)
-		return NULL;
-	if (!fold_lines)
-		return xstrdup(buf);
-	/* mdevctl prints a multi-line description on one line, joined by ", " */
-	out = o = xmalloc((size_t)n * 2 + 1);
+		return -1;
+	if (!fold_lines || !memchr(buf, '\n', (size_t)n))
+		return (long)add_str(b, buf, (size_t)n);
 	for (const char *p = buf; *p; p++) {
 		if (*p == '\n') {
 			*o++ = ',';
@@ -44,38 +57,42 @@ static char *read_optional(int dirfd, const char *name, bool fold_lines)
 			*o++ = *p;
 		}
 	}
-	*o = '\0';
-	return out;
+	return (long)add_str(b, folded, (size_t)(o - folded));
 }
 
-static int read_type(const struct rootfs *rfs, const char *parent, const char *id,
+/* Reads type ID from the open directory DIRFD, the parent's types at DIRPATH. */
+static int read_type(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *id,
 		     struct mdev_type_info *t)
 {
-	char buf[64], *end;
+	struct sbuf b = { 0 };
+	char buf[64];
+	unsigned long avail;
+	long api, name, desc;
 	int dfd, n;
 
-	dfd = rfs_openf(rfs, O_RDONLY | O_DIRECTORY, SYS_PARENTS "/%s/mdev_supported_types/%s",
-			parent, id);
+	dfd = rfs_open_below(rfs, dirfd, dirpath, id, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0)
 		return dfd;
 	n = rfs_read_at(dfd, "available_instances", buf, sizeof(buf));
-	if (n <= 0) {
+	if (n <= 0 || !parse_ulong(buf, &avail) || avail > LONG_MAX) {
 		close(dfd);
 		return n < 0 ? n : -EINVAL;
 	}
-	errno = 0;
-	t->available = strtol(buf, &end, 10);
-	if (errno || *end || t->available < 0) {
-		close(dfd);
-		return -EINVAL;
-	}
-	t->id = xstrdup(id);
-	t->device_api = read_optional(dfd, "device_api", false);
-	if (!t->device_api)
-		t->device_api = xstrdup("");
-	t->name = read_optional(dfd, "name", false);
-	t->description = read_optional(dfd, "description", true);
+	/* one allocation for the strings of a type: types lists thousands */
+	sb_grow(&b, 256);
+	add_str(&b, id, strlen(id));
+	api = add_attr(&b, dfd, "device_api", false);
+	name = add_attr(&b, dfd, "name", false);
+	desc = add_attr(&b, dfd, "description", true);
 	close(dfd);
+	if (api < 0)
+		api = (long)add_str(&b, "", 0);
+	t->buf = b.p;
+	t->id = b.p;
+	t->available = (long)avail;
+	t->device_api = b.p + api;
+	t->name = name < 0 ? NULL : b.p + name;
+	t->description = desc < 0 ? NULL : b.p + desc;
 	return 0;
 }
 
@@ -84,39 +101,39 @@ int model_types(const struct rootfs *rfs, const char *parent, struct mdev_type_i
 {
 	struct strv ids = { 0 };
 	char path[PATH_MAX];
-	int r;
+	int dfd, r;
 
 	*types = NULL;
 	*n = 0;
 	if (rfs_path(path, sizeof(path), SYS_PARENTS "/%s/mdev_supported_types", parent) < 0)
 		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", parent);
-	r = rfs_scandir(rfs, path, SCAN_DIRS | SCAN_FOLLOW, &ids, NULL);
+	dfd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
+	r = dfd < 0 ? dfd : rfs_scandir_fd(dfd, SCAN_DIRS | SCAN_FOLLOW, &ids, NULL);
 	if (r < 0) {
+		if (dfd >= 0)
+			close(dfd);
 		strv_free(&ids);
 		return mdev_errorf(err, -r, "cannot list the types of parent %s: %s", parent,
 				   strerror(-r));
 	}
 	*types = xcalloc(ids.n, sizeof(**types));
 	for (size_t i = 0; i < ids.n; i++) {
-		r = read_type(rfs, parent, ids.v[i], &(*types)[*n]);
+		r = read_type(rfs, dfd, path, ids.v[i], &(*types)[*n]);
 		if (r < 0)
 			warnf("skipping type %s of parent %s: cannot read its attributes: %s",
 			      ids.v[i], parent, strerror(-r));
 		else
 			(*n)++;
 	}
+	close(dfd);
 	strv_free(&ids);
 	return 0;
 }
 
 void model_types_free(struct mdev_type_info *types, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(types[i].id);
-		free(types[i].device_api);
-		free(types[i].name);
-		free(types[i].description);
-	}
+	for (size_t i = 0; i < n; i++)
+		free(types[i].buf);
 	free(types);
 }
 
@@ -140,11 +157,14 @@ static const char *parent_from_link(char *link)
 /* Fills A from the device link UUID in the open devices directory DEVS. */
 int model_active_at(const struct rootfs *rfs, int devs, const char *uuid, struct mdev_active *a)
 {
-	char link[PATH_MAX], type[PATH_MAX], path[PATH_MAX];
+	char link[PATH_MAX], type[PATH_MAX], rel[UUID_STR_LEN + sizeof("/mdev_type")];
 	const char *parent, *tname;
+	size_t ulen = strlen(uuid), plen, tlen;
 	ssize_t n;
-	int dfd;
+	int r;
 
+	if (ulen >= UUID_STR_LEN)
+		return -EINVAL;
 	n = readlinkat(devs, uuid, link, sizeof(link) - 1);
 	if (n < 0)
 		return -errno;
@@ -152,31 +172,94 @@ int model_active_at(const struct rootfs *rfs, int devs, const char *uuid, struct
 	parent = parent_from_link(link);
 	if (!parent)
 		return -EINVAL;
-	if (rfs_path(path, sizeof(path), SYS_DEVICES "/%s", uuid) < 0)
-		return -ENAMETOOLONG;
-	dfd = rfs_open(rfs, path, O_PATH | O_DIRECTORY, 0);
-	if (dfd < 0)
-		return dfd;
-	n = readlinkat(dfd, "mdev_type", type, sizeof(type) - 1);
-	close(dfd);
-	if (n < 0)
-		return -errno;
-	type[n] = '\0';
+	memcpy(rel, uuid, ulen);
+	memcpy(rel + ulen, "/mdev_type", sizeof("/mdev_type"));
+	r = rfs_readlink_at(rfs, devs, SYS_DEVICES, rel, type, sizeof(type));
+	if (r < 0)
+		return r;
 	tname = rfs_basename(type);
 	if (!rfs_valid_name(tname))
 		return -EINVAL;
-	memcpy(a->uuid, uuid, UUID_STR_LEN);
-	a->parent = xstrdup(parent);
-	a->type = xstrdup(tname);
+	/* one allocation for both names: list holds thousands */
+	plen = strlen(parent);
+	tlen = strlen(tname);
+	memcpy(a->uuid, uuid, ulen + 1);
+	a->parent = xmalloc(plen + tlen + 2);
+	memcpy(a->parent, parent, plen + 1);
+	a->type = a->parent + plen + 1;
+	memcpy(a->type, tname, tlen + 1);
 	return 0;
 }
 
-static int cmp_active(const void *pa, const void *pb)
+static int cmp_uuid(const void *pa, const void *pb)
 {
 	const struct mdev_active *a = pa, *b = pb;
-	int c = strcmp(a->parent, b->parent);
 
-	return c ? c : strcmp(a->uuid, b->uuid);
+	return memcmp(a->uuid, b->uuid, UUID_STR_LEN - 1);
+}
+
+struct group {
+	const char *parent;
+	size_t count, next; /* devices in it; where its next one goes */
+};
+
+static int cmp_group(const void *pa, const void *pb)
+{
+	return strcmp(((const struct group *)pa)->parent, ((const struct group *)pb)->parent);
+}
+
+/*
+ * Sorts L by parent, then UUID.  Devices are first grouped by parent through
+ * a hash table, so parent names are compared once per parent rather than in
+ * every comparison: a tenth of the instructions of one qsort over thousands.
+ */
+static void sort_active(struct active_list *l)
+{
+	size_t mask = 15, ngroups = 0, *slot, *group_of = xmalloc(l->n * sizeof(*group_of));
+	struct group *groups = xmalloc(l->n * sizeof(*groups));
+	struct mdev_active *sorted = xmalloc(l->n * sizeof(*sorted));
+	size_t *rank;
+
+	while (mask < 2 * l->n)
+		mask = mask * 2 + 1;
+	slot = xcalloc(mask + 1, sizeof(*slot)); /* group number + 1; 0 is free */
+	for (size_t i = 0; i < l->n; i++) {
+		size_t h = 2166136261u;
+
+		for (const unsigned char *c = (const unsigned char *)l->v[i].parent; *c; c++)
+			h = (h ^ *c) * 16777619u;
+		for (h &= mask; slot[h] && strcmp(groups[slot[h] - 1].parent, l->v[i].parent);
+		     h = (h + 1) & mask)
+			;
+		if (!slot[h]) {
+			groups[ngroups] = (struct group){ .parent = l->v[i].parent };
+			slot[h] = ++ngroups;
+		}
+		group_of[i] = slot[h] - 1;
+		groups[group_of[i]].count++;
+	}
+	/* the groups in parent order; RANK maps a first-seen number to its place */
+	rank = slot; /* reused: the hash table is done with */
+	for (size_t g = 0; g < ngroups; g++)
+		groups[g].next = g;
+	qsort(groups, ngroups, sizeof(*groups), cmp_group);
+	for (size_t g = 0, at = 0; g < ngroups; g++) {
+		rank[groups[g].next] = g;
+		groups[g].next = at;
+		at += groups[g].count;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		sorted[groups[rank[group_of[i]]].next++] = l->v[i];
+	for (size_t g = 0; g < ngroups; g++) {
+		size_t n = groups[g].count;
+
+		qsort(sorted + groups[g].next - n, n, sizeof(*sorted), cmp_uuid);
+	}
+	free(l->v);
+	l->v = sorted;
+	free(slot);
+	free(groups);
+	free(group_of);
 }
 
 int model_active_all(const struct rootfs *rfs, struct active_list *out, struct mdev_error *err)
@@ -225,14 +308,13 @@ int model_active_all(const struct rootfs *rfs, struct active_list *out, struct m
 	closedir(d);
 	close(devs);
 	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_active);
+		sort_active(out);
 	return 0;
 }
 
 void active_clear(struct mdev_active *a)
 {
 	free(a->parent);
-	free(a->type);
 	a->parent = a->type = NULL;
 }
 
@@ -266,7 +348,7 @@ static void near_miss(const struct rootfs *rfs, const char *parent, char *hint, 
 		for (size_t i = 0; i < names.n; i++) {
 			if (strcasecmp(names.v[i], parent) == 0 &&
 			    strcmp(names.v[i], parent) != 0) {
-				rfs_path(hint, size, " (did you mean '%s'?)", names.v[i]);
+				snprintf(hint, size, " (did you mean '%s'?)", names.v[i]);
 				break;
 			}
 		}

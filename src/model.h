@@ -11,17 +11,18 @@
 #define SYS_DEVICES "sys/bus/mdev/devices"
 
 struct mdev_type_info {
-	char *id;
+	const char *id;
 	long available;
-	char *device_api;
-	char *name;	   /* NULL when the file is absent or empty */
-	char *description; /* likewise; newlines already folded to ", " */
+	const char *device_api;
+	const char *name;	 /* NULL when the file is absent or empty */
+	const char *description; /* likewise; newlines already folded to ", " */
+	char *buf;		 /* the strings above live in it */
 };
 
 struct mdev_active {
 	char uuid[UUID_STR_LEN];
 	char *parent;
-	char *type;
+	char *type; /* in parent's allocation */
 };
 
 struct active_list {

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libudev.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lazylib.h"
 #include "model.h"
 #include "store.h"
 
@@ -131,14 +131,6 @@ bool monitor_next(struct monitor *m, struct mon_event *ev)
 		return false;
 	*ev = m->q[m->qhead++];
 	return true;
-}
-
-bool monitor_root_is_host(const struct rootfs *rfs)
-{
-	struct stat a, b;
-
-	return fstat(rfs->fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
 }
 
 /* -- definitions (inotify) ------------------------------------------------------------------ */
@@ -520,6 +512,18 @@ static int read_inotify(struct monitor *m, struct mdev_error *err)
 
 /* -- kernel uevents (libudev) --------------------------------------------------------------- */
 
+/* libudev, loaded by the first udev_open */
+static const struct udev_api *ud;
+
+/* Drops what udev_open made: nothing when libudev did not load. */
+static void udev_close(struct udev *udev, struct udev_monitor *mon)
+{
+	if (!ud)
+		return;
+	ud->udev_monitor_unref(mon);
+	ud->udev_unref(udev);
+}
+
 static char *active_type_read(struct monitor *m, const char *uuid)
 {
 	char link[PATH_MAX], path[PATH_MAX];
@@ -581,13 +585,13 @@ static char *devpath_parent(const char *devpath)
 
 static void handle_uevent(struct monitor *m, struct udev_device *d)
 {
-	const char *action = udev_device_get_action(d), *subsystem, *state, *sysname;
+	const char *action = ud->udev_device_get_action(d), *subsystem, *state, *sysname;
 	char uuid[UUID_STR_LEN];
 
 	if (!action)
 		return;
-	subsystem = udev_device_get_subsystem(d);
-	sysname = udev_device_get_sysname(d);
+	subsystem = ud->udev_device_get_subsystem(d);
+	sysname = ud->udev_device_get_sysname(d);
 	if (subsystem && strcmp(subsystem, "mdev") == 0) {
 		char *parent, *type;
 		struct active_type *a;
@@ -595,13 +599,13 @@ static void handle_uevent(struct monitor *m, struct udev_device *d)
 		if (!sysname || !uuid_normalize(sysname, uuid))
 			return;
 		if (strcmp(action, "add") == 0) {
-			parent = devpath_parent(udev_device_get_devpath(d));
+			parent = devpath_parent(ud->udev_device_get_devpath(d));
 			type = active_type_read(m, uuid);
 			emit(m, MON_ADDED, uuid, parent, type);
 			act_set(m, uuid, type);
 			free(parent);
 		} else if (strcmp(action, "remove") == 0) {
-			parent = devpath_parent(udev_device_get_devpath(d));
+			parent = devpath_parent(ud->udev_device_get_devpath(d));
 			a = act_find(m, uuid);
 			emit(m, MON_REMOVED, uuid, parent, a ? a->type : NULL);
 			if (a) {
@@ -612,7 +616,7 @@ static void handle_uevent(struct monitor *m, struct udev_device *d)
 		}
 		return;
 	}
-	state = udev_device_get_property_value(d, "MDEV_STATE");
+	state = ud->udev_device_get_property_value(d, "MDEV_STATE");
 	if (!state || strcmp(action, "change") != 0 || !sysname)
 		return;
 	if (strcmp(state, "registered") == 0)
@@ -626,28 +630,32 @@ static void read_udev(struct monitor *m)
 	struct udev_device *d;
 
 	/* the socket is non-blocking: NULL once the queue is empty */
-	while ((d = udev_monitor_receive_device(m->umon))) {
+	while ((d = ud->udev_monitor_receive_device(m->umon))) {
 		handle_uevent(m, d);
-		udev_device_unref(d);
+		ud->udev_device_unref(d);
 	}
 }
 
 /* libudev subscribes to nothing without a running udevd, and says nothing about it. */
 static bool udev_is_active(struct udev *udev)
 {
-	struct udev_queue *q = udev_queue_new(udev);
-	bool active = q && udev_queue_get_udev_is_active(q);
+	struct udev_queue *q = ud->udev_queue_new(udev);
+	bool active = q && ud->udev_queue_get_udev_is_active(q);
 
-	udev_queue_unref(q);
+	ud->udev_queue_unref(q);
 	return active;
 }
 
 static int udev_open(struct udev **udev, struct udev_monitor **mon, const char *const *subsystems,
 		     struct mdev_error *err)
 {
+	char why[256];
 	int r;
 
-	*udev = udev_new();
+	ud = udev_api(why, sizeof(why));
+	if (!ud)
+		return mdev_errorf(err, ENOSYS, "no kernel events: %s", why);
+	*udev = ud->udev_new();
 	if (!*udev)
 		return mdev_errorf(err, ENOMEM, "cannot initialise libudev");
 	/*
@@ -655,16 +663,16 @@ static int udev_open(struct udev **udev, struct udev_monitor **mon, const char *
 	 * have their owners.  Without a running udevd that source stays silent,
 	 * so listen to the kernel's uevents directly ("kernel").
 	 */
-	*mon = udev_monitor_new_from_netlink(*udev, udev_is_active(*udev) ? "udev" : "kernel");
+	*mon = ud->udev_monitor_new_from_netlink(*udev, udev_is_active(*udev) ? "udev" : "kernel");
 	if (!*mon)
 		return mdev_errorf(err, errno ? errno : EIO, "cannot open a udev monitor: %s",
 				   strerror(errno ? errno : EIO));
 	for (; subsystems && *subsystems; subsystems++) {
-		r = udev_monitor_filter_add_match_subsystem_devtype(*mon, *subsystems, NULL);
+		r = ud->udev_monitor_filter_add_match_subsystem_devtype(*mon, *subsystems, NULL);
 		if (r < 0)
 			return mdev_errorf(err, -r, "cannot filter udev events: %s", strerror(-r));
 	}
-	r = udev_monitor_enable_receiving(*mon);
+	r = ud->udev_monitor_enable_receiving(*mon);
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot receive udev events: %s", strerror(-r));
 	return 0;
@@ -700,7 +708,7 @@ int monitor_open(const struct rootfs *rfs, unsigned sources, struct monitor **ou
 
 		r = udev_open(&m->udev, &m->umon, NULL, err);
 		if (r == 0)
-			r = ep_add(m, udev_monitor_get_fd(m->umon), TAG_UDEV, err);
+			r = ep_add(m, ud->udev_monitor_get_fd(m->umon), TAG_UDEV, err);
 		if (r < 0)
 			goto done;
 		/* types of devices active now, for their remove events */
@@ -767,8 +775,7 @@ void monitor_close(struct monitor *m)
 	free(m->act);
 	if (m->infd >= 0)
 		close(m->infd);
-	udev_monitor_unref(m->umon);
-	udev_unref(m->udev);
+	udev_close(m->udev, m->umon);
 	if (m->epfd >= 0)
 		close(m->epfd);
 	free(m);
@@ -797,22 +804,21 @@ int uevent_wake_open(const char *const *subsystems, struct uevent_wake **out,
 
 int uevent_wake_fd(const struct uevent_wake *w)
 {
-	return udev_monitor_get_fd(w->mon);
+	return ud->udev_monitor_get_fd(w->mon);
 }
 
 void uevent_wake_drain(struct uevent_wake *w)
 {
 	struct udev_device *d;
 
-	while ((d = udev_monitor_receive_device(w->mon)))
-		udev_device_unref(d);
+	while ((d = ud->udev_monitor_receive_device(w->mon)))
+		ud->udev_device_unref(d);
 }
 
 void uevent_wake_close(struct uevent_wake *w)
 {
 	if (!w)
 		return;
-	udev_monitor_unref(w->mon);
-	udev_unref(w->udev);
+	udev_close(w->udev, w->mon);
 	free(w);
 }

@@ -12,8 +12,8 @@
 
 /*
  * libudev is kept behind this header: it only ever sees the host, so every
- * caller asks monitor_root_is_host() first and reads sysfs through the rooted
- * layer, which stays the ground truth.
+ * caller checks rfs->host first and reads sysfs through the rooted layer,
+ * which stays the ground truth.
  */
 
 enum mon_kind {
@@ -57,9 +57,6 @@ int monitor_read(struct monitor *m, struct mdev_error *err);
 /* Pops the oldest queued event into EV (cleared with mon_event_clear); false when none. */
 bool monitor_next(struct monitor *m, struct mon_event *ev);
 void monitor_close(struct monitor *m);
-
-/* True when RFS is the host's own root, the only tree libudev can tell about. */
-bool monitor_root_is_host(const struct rootfs *rfs);
 
 /*
  * A libudev monitor reduced to "something happened" on the given subsystems

@@ -3,8 +3,10 @@
 #include "output.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -64,7 +66,7 @@ static char *render(const json_t *value, size_t flags, size_t *len)
 	return buf;
 }
 
-void json_emit(FILE *f, const json_t *value, int indent)
+void json_add(struct sbuf *b, const json_t *value, int indent)
 {
 	static const char spaces[] = "                ";
 	size_t len;
@@ -72,24 +74,41 @@ void json_emit(FILE *f, const json_t *value, int indent)
 
 	/* strings hold no raw newline: every one starts an indented line */
 	while (indent && (nl = memchr(p, '\n', len - (size_t)(p - buf)))) {
-		fwrite(p, 1, (size_t)(nl - p) + 1, f);
+		sb_add(b, p, (size_t)(nl - p) + 1);
 		for (int left = indent; left > 0; left -= (int)sizeof(spaces) - 1)
-			fwrite(spaces, 1,
-			       left < (int)sizeof(spaces) - 1 ? (size_t)left : sizeof(spaces) - 1,
-			       f);
+			sb_add(b, spaces,
+			       left < (int)sizeof(spaces) - 1 ? (size_t)left : sizeof(spaces) - 1);
 		p = nl + 1;
 	}
-	fwrite(p, 1, len - (size_t)(p - buf), f);
+	sb_add(b, p, len - (size_t)(p - buf));
+	free(buf);
+}
+
+void json_emit(FILE *f, const json_t *value, int indent)
+{
+	struct sbuf b = { 0 };
+
+	json_add(&b, value, indent);
+	fwrite(b.p, 1, b.len, f);
+	sb_free(&b);
+}
+
+void json_add_compact(struct sbuf *b, const json_t *value)
+{
+	size_t len;
+	char *buf = render(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY, &len);
+
+	sb_add(b, buf, len);
 	free(buf);
 }
 
 void json_emit_compact(FILE *f, const json_t *value)
 {
-	size_t len;
-	char *buf = render(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY, &len);
+	struct sbuf b = { 0 };
 
-	fwrite(buf, 1, len, f);
-	free(buf);
+	json_add_compact(&b, value);
+	fwrite(b.p, 1, b.len, f);
+	sb_free(&b);
 }
 
 char *json_dump_text(const json_t *value)
@@ -102,73 +121,107 @@ char *json_dump_text(const json_t *value)
 	return buf;
 }
 
-void json_put_string(FILE *f, const char *s)
+void json_add_string(struct sbuf *b, const char *s)
 {
+	/* 0: copied as it is; 1: escaped; 2: the start of a UTF-8 sequence */
+	static const unsigned char kind[256] = {
+		[0 ... 0x1f] = 1,
+		['"'] = 1,
+		['\\'] = 1,
+		[0x80 ... 0xff] = 2,
+	};
+	static const char short_esc[] = { ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r',
+					  ['\t'] = 't', ['"'] = '"',  ['\\'] = '\\' };
 	const unsigned char *p = (const unsigned char *)s, *run = p;
 
-	fputc('"', f);
-	for (; *p;) {
-		static const char short_esc[] = {
-			['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r',
-			['\t'] = 't', ['"'] = '"',  ['\\'] = '\\'
-		};
-		size_t len = *p < 0x80 ? 1 : utf8_seq_len(p);
-		bool esc = *p < 0x20 || *p == '"' || *p == '\\';
+	sb_addc(b, '"');
+	for (;;) {
+		size_t len;
 
-		if (len && !esc) {
+		while (!kind[*p])
+			p++;
+		if (kind[*p] == 2 && (len = utf8_seq_len(p))) {
 			p += len;
 			continue;
 		}
-		fwrite(run, 1, (size_t)(p - run), f);
-		if (!len)
-			fputs("\xef\xbf\xbd", f); /* as json_str: invalid UTF-8 becomes U+FFFD */
-		else if (*p < sizeof(short_esc) && short_esc[*p])
-			fprintf(f, "\\%c", short_esc[*p]);
-		else
-			fprintf(f, "\\u%04x", *p);
+		sb_add(b, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		if (kind[*p] == 2) {
+			sb_add(b, "\xef\xbf\xbd",
+			       3); /* as json_str: invalid UTF-8 becomes U+FFFD */
+		} else if (*p < sizeof(short_esc) && short_esc[*p]) {
+			sb_addc(b, '\\');
+			sb_addc(b, short_esc[*p]);
+		} else {
+			char u[7];
+
+			snprintf(u, sizeof(u), "\\u%04x", *p);
+			sb_add(b, u, 6);
+		}
 		run = ++p;
 	}
-	fwrite(run, 1, (size_t)(p - run), f);
-	fputc('"', f);
+	sb_addc(b, '"');
+}
+
+void outbuf_init(struct outbuf *o, FILE *f)
+{
+	*o = (struct outbuf){ .f = f, .block = isatty(fileno(f)) ? 0 : 1 << 16 };
+}
+
+void outbuf_item_done(struct outbuf *o)
+{
+	if (o->b.len > o->block) {
+		fwrite(o->b.p, 1, o->b.len, o->f);
+		o->b.len = 0;
+	}
+}
+
+void outbuf_finish(struct outbuf *o)
+{
+	if (o->b.len)
+		fwrite(o->b.p, 1, o->b.len, o->f);
+	sb_free(&o->b);
 }
 
 /* Ends what was open before a new group starts. */
 static void gw_next_group(struct group_writer *gw)
 {
 	if (!gw->started)
-		fputs("[\n  {\n    ", gw->f);
+		sb_adds(&gw->out->b, "[\n  {\n    ");
 	else if (gw->open)
-		fputs("\n    ],\n    ", gw->f);
+		sb_adds(&gw->out->b, "\n    ],\n    ");
 	else
-		fputs(",\n    ", gw->f);
+		sb_adds(&gw->out->b, ",\n    ");
 	gw->started = true;
 }
 
 void gw_begin_item(struct group_writer *gw, const char *group, const char *key)
 {
 	if (gw->open && strcmp(gw->group, group) == 0) {
-		fputs(",\n      {\n        ", gw->f);
+		sb_adds(&gw->out->b, ",\n      {\n        ");
 	} else {
 		gw_next_group(gw);
 		gw->open = true;
 		free(gw->group);
 		gw->group = xstrdup(group);
-		json_put_string(gw->f, group);
-		fputs(": [\n      {\n        ", gw->f);
+		json_add_string(&gw->out->b, group);
+		sb_adds(&gw->out->b, ": [\n      {\n        ");
 	}
-	json_put_string(gw->f, key);
-	fputs(": ", gw->f);
+	json_add_string(&gw->out->b, key);
+	sb_add(&gw->out->b, ": ", 2);
 }
 
 void gw_end_item(struct group_writer *gw)
 {
-	fputs("\n      }", gw->f);
+	sb_adds(&gw->out->b, "\n      }");
+	outbuf_item_done(gw->out);
 }
 
 void gw_item(struct group_writer *gw, const char *group, const char *key, const json_t *value)
 {
 	gw_begin_item(gw, group, key);
-	json_emit(gw->f, value, 8);
+	json_add(&gw->out->b, value, 8);
 	gw_end_item(gw);
 }
 
@@ -176,13 +229,15 @@ void gw_empty_group(struct group_writer *gw, const char *group)
 {
 	gw_next_group(gw);
 	gw->open = false;
-	json_put_string(gw->f, group);
-	fputs(": []", gw->f);
+	json_add_string(&gw->out->b, group);
+	sb_adds(&gw->out->b, ": []");
+	outbuf_item_done(gw->out);
 }
 
 void gw_finish(struct group_writer *gw)
 {
-	fputs(!gw->started ? "[]\n" : gw->open ? "\n    ]\n  }\n]\n" : "\n  }\n]\n", gw->f);
+	sb_adds(&gw->out->b, !gw->started ? "[]\n" : gw->open ? "\n    ]\n  }\n]\n" : "\n  }\n]\n");
+	outbuf_item_done(gw->out);
 	free(gw->group);
 	gw->group = NULL;
 	gw->started = gw->open = false;

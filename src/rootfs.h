@@ -16,6 +16,7 @@
 struct rootfs {
 	int fd;
 	char *path;
+	bool host; /* the root is the real "/": nothing lies outside it, and libudev sees it */
 };
 
 int rootfs_open(struct rootfs *rfs, const char *dir);
@@ -24,10 +25,20 @@ void rootfs_close(struct rootfs *rfs);
 /* True when NAME is one non-empty path component other than "." and "..". */
 bool rfs_valid_name(const char *name);
 
-/* Formats a root-relative path; -ENAMETOOLONG when it does not fit. */
+/*
+ * Formats a root-relative path; only %s and %lu are understood.
+ * -ENAMETOOLONG when it does not fit.
+ */
 __attribute__((format(printf, 3, 4))) int rfs_path(char *buf, size_t size, const char *fmt, ...);
 
 int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode);
+/*
+ * Opens REL below DIRFD, the directory DIRPATH of the root: cheaper than a
+ * walk from the root, and resolved from the root all the same when a link
+ * leads out of DIRPATH.
+ */
+int rfs_open_below(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *rel,
+		   int flags);
 __attribute__((format(printf, 3, 4))) int rfs_openf(const struct rootfs *rfs, int flags,
 						    const char *fmt, ...);
 
@@ -48,6 +59,13 @@ __attribute__((format(printf, 3, 4))) bool rfs_existsf(const struct rootfs *rfs,
 
 /* Reads the target of the symlink at PATH (NUL-terminated). */
 int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t size);
+/*
+ * The same for REL inside DIRFD, the directory DIRPATH of the root: on the
+ * host root one readlinkat(2) that may follow links on the way, elsewhere
+ * resolved inside the root.
+ */
+int rfs_readlink_at(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *rel,
+		    char *buf, size_t size);
 
 /*
  * Writes VALUE to an existing attribute file in one write(2), as sysfs wants.
@@ -84,8 +102,16 @@ struct strv;
  */
 int rfs_scandir(const struct rootfs *rfs, const char *path, int flags, struct strv *out,
 		struct strv *others);
+/* The same for the open directory FD. */
+int rfs_scandir_fd(int fd, int flags, struct strv *out, struct strv *others);
 
-/* Reads all of FD (a file, pipe or /dev/stdin) into a malloc'd buffer. */
-int read_all_fd(int fd, char **out, size_t *len);
+/* read(2), again when a signal interrupts it. */
+ssize_t read_retry(int fd, void *buf, size_t size);
+
+/*
+ * Reads all of FD (a file, pipe or /dev/stdin) into a malloc'd buffer;
+ * -EFBIG past MAX bytes.
+ */
+int read_all_fd(int fd, size_t max, char **out, size_t *len);
 
 #endif

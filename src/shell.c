@@ -12,11 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
 #include "cli.h"
 #include "complete.h"
+#include "lazylib.h"
 
 #define HISTORY_LINES 1000
 
@@ -44,6 +42,8 @@ struct shell {
 
 /* Readline's callbacks carry no user data. */
 static struct shell *active;
+/* readline, loaded by an interactive session only */
+static const struct readline_api *rl;
 static volatile sig_atomic_t got_sigint;
 static unsigned interrupts;
 
@@ -198,7 +198,7 @@ static char *read_line(struct shell *sh, bool continuation)
 	if (sh->interactive) {
 		/* a Ctrl-C that hit a running command must not clear the next line */
 		got_sigint = 0;
-		return readline(continuation ? "> " : sh->prompt);
+		return rl->readline(continuation ? "> " : sh->prompt);
 	}
 	n = getline(&buf, &cap, sh->in);
 	if (n < 0) {
@@ -213,16 +213,18 @@ static char *read_line(struct shell *sh, bool continuation)
 
 static void remember(struct shell *sh, const char *text)
 {
-	HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+	HIST_ENTRY *last = *rl->history_length
+				   ? rl->history_get(*rl->history_base + *rl->history_length - 1)
+				   : NULL;
 	int r;
 
 	if (!*text || (last && strcmp(last->line, text) == 0))
 		return;
-	add_history(text);
+	rl->add_history(text);
 	if (!sh->history)
 		return;
 	/* appended at once, so that a killed session or a second one loses nothing */
-	r = append_history(1, sh->history);
+	r = rl->append_history(1, sh->history);
 	if (r) {
 		fprintf(stderr, "%s: warning: history not saved to %s: %s\n", sh->ctx->prog,
 			sh->history, strerror(r));
@@ -366,11 +368,11 @@ static int on_signal_event(void)
 		return 0;
 	got_sigint = 0;
 	interrupts++;
-	rl_replace_line("", 0);
-	rl_set_prompt(active->prompt);
-	rl_crlf();
-	rl_on_new_line();
-	rl_redisplay();
+	rl->rl_replace_line("", 0);
+	rl->rl_set_prompt(active->prompt);
+	rl->rl_crlf();
+	rl->rl_on_new_line();
+	rl->rl_redisplay();
 	return 0;
 }
 
@@ -413,15 +415,15 @@ done:
 
 static char **complete_for_readline(const char *text, int start, int end)
 {
-	char *line = xasprintf("%.*s", end, rl_line_buffer);
+	char *line = xasprintf("%.*s", end, *rl->rl_line_buffer);
 	struct completion c;
 	char **r = NULL;
 	size_t skip;
 
-	rl_attempted_completion_over = 1;
+	*rl->rl_attempted_completion_over = 1;
 	complete_line(&active->ctx->rfs, line, COMPLETE_SHELL, &c);
 	if (c.kind == COMPLETE_FILES) {
-		rl_attempted_completion_over = 0; /* readline's own file name completion */
+		*rl->rl_attempted_completion_over = 0; /* readline's own file name completion */
 		goto done;
 	}
 	add_builtins(line, &c);
@@ -429,7 +431,7 @@ static char **complete_for_readline(const char *text, int start, int end)
 	skip = strlen(c.cur) > strlen(text) ? strlen(c.cur) - strlen(text) : 0;
 	for (size_t i = 0; i < c.words.n; i++)
 		strv_push(&matches, c.words.v[i] + skip);
-	r = rl_completion_matches(text, match_generator);
+	r = rl->rl_completion_matches(text, match_generator);
 	strv_free(&matches);
 done:
 	completion_free(&c);
@@ -440,29 +442,33 @@ done:
 static int run_interactive(struct shell *sh)
 {
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
+	char why[256];
 	int r;
 
-	rl_readline_name = "mdevadm";
-	rl_attempted_completion_function = complete_for_readline;
-	rl_completer_word_break_characters = " \t\n=";
-	rl_completer_quote_characters = "'\"";
-	rl_signal_event_hook = on_signal_event;
+	rl = readline_api(why, sizeof(why));
+	if (!rl)
+		return fail(sh->ctx, "no interactive shell: %s", why);
+	*rl->rl_readline_name = "mdevadm";
+	*rl->rl_attempted_completion_function = complete_for_readline;
+	*rl->rl_completer_word_break_characters = " \t\n=";
+	*rl->rl_completer_quote_characters = "'\"";
+	*rl->rl_signal_event_hook = on_signal_event;
 	/* output may go to a file; the prompt and the echo belong on the terminal */
 	if (!isatty(STDOUT_FILENO) && isatty(STDERR_FILENO))
-		rl_outstream = stderr;
+		*rl->rl_outstream = stderr;
 	sh->prompt = xasprintf("%s> ", sh->ctx->prog);
 	sh->history = history_file(sh);
-	stifle_history(HISTORY_LINES);
+	rl->stifle_history(HISTORY_LINES);
 	if (sh->history)
-		read_history(sh->history);
+		rl->read_history(sh->history);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
 	r = shell_loop(sh);
 	sigaction(SIGINT, &old, NULL);
 	if (sh->history)
-		history_truncate_file(sh->history, HISTORY_LINES);
-	clear_history();
-	rl_signal_event_hook = NULL;
+		rl->history_truncate_file(sh->history, HISTORY_LINES);
+	rl->clear_history();
+	*rl->rl_signal_event_hook = NULL;
 	free(sh->history);
 	free(sh->prompt);
 	return r;

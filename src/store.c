@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The mdevctl config format and its on-disk store. */
+/* The on-disk store of definitions: atomic writes, lenient reads, the writers lock. */
 #include "store.h"
 
 #include <errno.h>
@@ -15,213 +15,49 @@
 
 #define LOCK_PATH "run/lock/mdevadm.lock"
 
-static void free_attrs(struct mdev_config *cfg)
+/*
+ * Reads a config into BUF when it fits, else into a malloc'd *HEAP.  A short
+ * read is the end: a regular file is read whole, and a FIFO, opened without
+ * blocking, reads as empty; one read saves a system call per device.
+ */
+static int read_config(int fd, char *buf, size_t size, char **heap, size_t *len)
 {
-	for (size_t i = 0; i < cfg->nattrs; i++) {
-		free(cfg->attrs[i].name);
-		free(cfg->attrs[i].value);
+	ssize_t n = read_retry(fd, buf, size - 1);
+
+	*heap = NULL;
+	if (n < 0)
+		return -errno;
+	if ((size_t)n < size - 1) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+		return 0;
 	}
-	free(cfg->attrs);
-	cfg->attrs = NULL;
-	cfg->nattrs = 0;
-}
-
-void config_clear(struct mdev_config *cfg)
-{
-	free_attrs(cfg);
-	free(cfg->type);
-	memset(cfg, 0, sizeof(*cfg));
-}
-
-void config_replace_attrs(struct mdev_config *dst, struct mdev_config *src)
-{
-	free_attrs(dst);
-	dst->attrs = src->attrs;
-	dst->nattrs = src->nattrs;
-	src->attrs = NULL;
-	src->nattrs = 0;
-}
-
-int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t whylen)
-{
-	json_t *type, *start, *attrs, *entry;
-	size_t i;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if (!json_is_object(root)) {
-		snprintf(why, whylen, "not a JSON object");
-		return -EINVAL;
-	}
-	type = json_object_get(root, "mdev_type");
-	if (!json_is_string(type)) {
-		snprintf(why, whylen, "\"mdev_type\" is %s", type ? "not a string" : "missing");
-		return -EINVAL;
-	}
-	if (!rfs_valid_name(json_string_value(type))) {
-		snprintf(why, whylen, "invalid mdev_type '%s'", json_string_value(type));
-		return -EINVAL;
-	}
-	start = json_object_get(root, "start");
-	if (start && !json_is_string(start)) {
-		snprintf(why, whylen, "\"start\" is not a string");
-		return -EINVAL;
-	}
-	attrs = json_object_get(root, "attrs");
-	if (attrs && !json_is_array(attrs)) {
-		snprintf(why, whylen, "\"attrs\" is not an array");
-		return -EINVAL;
-	}
-	json_array_foreach(attrs, i, entry) {
-		const char *key;
-		json_t *val;
-
-		if (!json_is_object(entry) || json_object_size(entry) != 1) {
-			snprintf(why, whylen, "attrs[%zu] is not an object with exactly one member",
-				 i);
-			return -EINVAL;
-		}
-		json_object_foreach(entry, key, val) {
-			if (!json_is_string(val)) {
-				snprintf(why, whylen, "attrs[%zu] \"%s\" is not a string", i, key);
-				return -EINVAL;
-			}
-			if (!rfs_valid_name(key)) {
-				snprintf(why, whylen, "attrs[%zu] has invalid attribute name '%s'",
-					 i, key);
-				return -EINVAL;
-			}
-		}
-	}
-	cfg->type = xstrdup(json_string_value(type));
-	cfg->autostart = start && strcmp(json_string_value(start), "auto") == 0;
-	cfg->nattrs = json_array_size(attrs);
-	cfg->attrs = xcalloc(cfg->nattrs, sizeof(*cfg->attrs));
-	json_array_foreach(attrs, i, entry) {
-		const char *key;
-		json_t *val;
-
-		json_object_foreach(entry, key, val) {
-			cfg->attrs[i].name = xstrdup(key);
-			cfg->attrs[i].value = xstrdup(json_string_value(val));
-		}
-	}
-	return 0;
-}
-
-int config_parse(const char *data, size_t len, struct mdev_config *cfg, char *why, size_t whylen)
-{
-	json_error_t jerr;
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	int r;
-
-	if (!root) {
-		snprintf(why, whylen, "invalid JSON at line %d: %s", jerr.line, jerr.text);
-		memset(cfg, 0, sizeof(*cfg));
-		return -EINVAL;
-	}
-	r = config_from_json(root, cfg, why, whylen);
-	json_decref(root);
-	return r;
-}
-
-json_t *config_to_json(const struct mdev_config *cfg)
-{
-	json_t *root = json_object(), *attrs = json_array();
-
-	json_object_set_new(root, "mdev_type", json_str(cfg->type));
-	json_object_set_new(root, "start", json_string(cfg->autostart ? "auto" : "manual"));
-	for (size_t i = 0; i < cfg->nattrs; i++) {
-		json_t *a = json_object();
-
-		json_object_set_new(a, cfg->attrs[i].name, json_str(cfg->attrs[i].value));
-		json_array_append_new(attrs, a);
-	}
-	json_object_set_new(root, "attrs", attrs);
-	return root;
-}
-
-static void indent_to(FILE *f, int n)
-{
-	static const char line[] = "\n                ";
-
-	fwrite(line, 1, (size_t)n + 1, f); /* config_print nests at most 8 + 6 deep */
-}
-
-void config_print(FILE *f, const struct mdev_config *cfg, int indent)
-{
-	fputc('{', f);
-	indent_to(f, indent + 2);
-	fputs("\"mdev_type\": ", f);
-	json_put_string(f, cfg->type);
-	fputc(',', f);
-	indent_to(f, indent + 2);
-	fputs(cfg->autostart ? "\"start\": \"auto\"," : "\"start\": \"manual\",", f);
-	indent_to(f, indent + 2);
-	fputs("\"attrs\": [", f);
-	for (size_t i = 0; i < cfg->nattrs; i++) {
-		fputs(i ? "," : "", f);
-		indent_to(f, indent + 4);
-		fputc('{', f);
-		indent_to(f, indent + 6);
-		json_put_string(f, cfg->attrs[i].name);
-		fputs(": ", f);
-		json_put_string(f, cfg->attrs[i].value);
-		indent_to(f, indent + 4);
-		fputc('}', f);
-	}
-	if (cfg->nattrs)
-		indent_to(f, indent + 2);
-	fputc(']', f);
-	indent_to(f, indent);
-	fputc('}', f);
-}
-
-int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name, const char *value)
-{
-	if (index > cfg->nattrs)
-		return -ERANGE;
-	cfg->attrs = xrealloc(cfg->attrs, (cfg->nattrs + 1) * sizeof(*cfg->attrs));
-	memmove(&cfg->attrs[index + 1], &cfg->attrs[index],
-		(cfg->nattrs - index) * sizeof(*cfg->attrs));
-	cfg->attrs[index].name = xstrdup(name);
-	cfg->attrs[index].value = xstrdup(value);
-	cfg->nattrs++;
-	return 0;
-}
-
-int config_attr_delete(struct mdev_config *cfg, size_t index)
-{
-	if (index >= cfg->nattrs)
-		return -ERANGE;
-	free(cfg->attrs[index].name);
-	free(cfg->attrs[index].value);
-	memmove(&cfg->attrs[index], &cfg->attrs[index + 1],
-		(cfg->nattrs - index - 1) * sizeof(*cfg->attrs));
-	cfg->nattrs--;
-	return 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return read_all_fd(fd, CONFIG_MAX_SIZE, heap, len);
 }
 
 int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
 	       struct mdev_config *cfg, struct mdev_error *err)
 {
-	char why[512], *data;
+	char why[512], buf[4096], *heap;
 	size_t len;
 	int fd, r;
 
 	memset(cfg, 0, sizeof(*cfg));
-	fd = rfs_openf(rfs, O_RDONLY | O_NOFOLLOW, CONFIG_DIR "/%s/%s", parent, uuid);
+	fd = rfs_openf(rfs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, CONFIG_DIR "/%s/%s", parent, uuid);
 	if (fd == -ENOENT || fd == -ENOTDIR)
 		return -ENOENT;
 	if (fd < 0)
 		return mdev_errorf(err, -fd, "unreadable config /" CONFIG_DIR "/%s/%s: %s", parent,
 				   uuid, fd == -ELOOP ? "it is a symbolic link" : strerror(-fd));
-	r = read_all_fd(fd, &data, &len);
+	r = read_config(fd, buf, sizeof(buf), &heap, &len);
 	close(fd);
 	if (r < 0)
 		return mdev_errorf(err, -r, "unreadable config /" CONFIG_DIR "/%s/%s: %s", parent,
 				   uuid, strerror(-r));
-	r = config_parse(data, len, cfg, why, sizeof(why));
-	free(data);
+	r = config_parse(heap ? heap : buf, len, cfg, why, sizeof(why));
+	free(heap);
 	if (r < 0)
 		return mdev_errorf(err, EINVAL, "invalid config /" CONFIG_DIR "/%s/%s: %s", parent,
 				   uuid, why);

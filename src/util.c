@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,15 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		oom();
+	return p;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -66,13 +76,48 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void sb_grow(struct sbuf *b, size_t more)
+{
+	size_t want = b->len + more;
+
+	if (want < b->len)
+		oom();
+	b->cap = want < 256 ? 256 : want * 2;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->p);
+	*b = (struct sbuf){ 0 };
+}
+
+struct strv_block {
+	struct strv_block *next;
+	size_t used, size;
+	char data[];
+};
+
 void strv_push(struct strv *sv, const char *s)
 {
+	size_t len = strlen(s) + 1;
+	struct strv_block *b = sv->blocks;
+
 	if (sv->n == sv->cap) {
 		sv->cap = sv->cap ? sv->cap * 2 : 16;
 		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
 	}
-	sv->v[sv->n++] = xstrdup(s);
+	if (!b || b->size - b->used < len) {
+		size_t size = len > 4000 ? len : 4000;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->next = sv->blocks;
+		b->used = 0;
+		b->size = size;
+		sv->blocks = b;
+	}
+	sv->v[sv->n++] = memcpy(b->data + b->used, s, len);
+	b->used += len;
 }
 
 int cmp_strp(const void *a, const void *b)
@@ -88,26 +133,35 @@ void strv_sort(struct strv *sv)
 
 void strv_free(struct strv *sv)
 {
-	for (size_t i = 0; i < sv->n; i++)
-		free(sv->v[i]);
+	while (sv->blocks) {
+		struct strv_block *next = sv->blocks->next;
+
+		free(sv->blocks);
+		sv->blocks = next;
+	}
 	free(sv->v);
-	sv->v = NULL;
-	sv->n = sv->cap = 0;
+	*sv = (struct strv){ 0 };
+}
+
+/* N lower-case hex digits at P; a NUL is not one, so a short string fails. */
+static bool hex_run(const unsigned char *p, int n)
+{
+	/* a table, not range checks: list tests every name in two directories */
+	static const bool hex[256] = { ['0' ... '9'] = true, ['a' ... 'f'] = true };
+
+	while (n--)
+		if (!hex[*p++])
+			return false;
+	return true;
 }
 
 bool uuid_is_canonical(const char *s)
 {
-	for (int i = 0; i < 36; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *u = (const unsigned char *)s;
 
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return false;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return false;
-		}
-	}
-	return s[36] == '\0';
+	return hex_run(u, 8) && u[8] == '-' && hex_run(u + 9, 4) && u[13] == '-' &&
+	       hex_run(u + 14, 4) && u[18] == '-' && hex_run(u + 19, 4) && u[23] == '-' &&
+	       hex_run(u + 24, 12) && u[36] == '\0';
 }
 
 bool uuid_normalize(const char *in, char out[UUID_STR_LEN])
@@ -185,15 +239,33 @@ bool utf8_valid(const char *s)
 	return true;
 }
 
+char *ulong_to_str(char buf[24], unsigned long v)
+{
+	char *d = buf + 23;
+
+	*d = '\0';
+	do
+		*--d = (char)('0' + v % 10);
+	while (v /= 10);
+	return d;
+}
+
 bool parse_ulong(const char *s, unsigned long *out)
 {
-	char *end;
+	unsigned long v = 0;
 
-	if (*s < '0' || *s > '9')
+	if (!*s)
 		return false;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return !errno && !*end;
+	/* by hand: strtoul's locale and base handling cost more than a types line */
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (d > 9 || v > (ULONG_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
 }
 
 long long monotonic_ms(void)

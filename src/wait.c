@@ -152,7 +152,7 @@ int wait_device_ready(const struct rootfs *rfs, const char *uuid, unsigned long 
 	 * Subscribed before the first look, so nothing that happens after it
 	 * goes unnoticed; a tree other than the host's can only be polled.
 	 */
-	if (monitor_root_is_host(rfs) && uevent_wake_open(subsystems, &wake, &ignored) < 0)
+	if (rfs->host && uevent_wake_open(subsystems, &wake, &ignored) < 0)
 		wake = NULL;
 	for (;;) {
 		enum readiness st = check(rfs, uuid, missing, sizeof(missing));

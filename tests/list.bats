@@ -555,3 +555,29 @@ $U3 mtty mtty-1 manual
 	run_exact -0 mdevadm list -d -u "$U2" --dumpjson
 	[ "$output" = $'[]\n' ]
 }
+
+# on_host_root ARGS...: mdevadm without --root, in a private mount namespace where the fake tree
+# is mounted on /sys and /etc/mdevctl.d: the real root takes shortcuts a fake one may not.
+on_host_root() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare -m sh -c 'mount --bind "$0/sys" /sys && mount --bind "$0/etc/mdevctl.d" /etc/mdevctl.d &&
+		exec "$@"' "$ROOT" "$MDEVADM" "$@"
+}
+
+@test "list: on the host root (the tree mounted on /sys) every listing matches --root's" {
+	need_root "mount namespaces"
+	[ -d /etc/mdevctl.d ] || skip "no /etc/mdevctl.d to mount the tree's definitions on"
+	two_parents
+	mk_config mtty "$U3" '{"mdev_type": "mtty-1", "start": "manual"}'
+	local args
+	for args in "list" "list -v" "list -d" "list --dumpjson" "list -d --dumpjson" "types"; do
+		# shellcheck disable=SC2086 # ARGS are words
+		run_exact -0 mdevadm $args
+		local want=$output
+		[ -n "$want" ]
+		# shellcheck disable=SC2086
+		run_exact -0 on_host_root $args
+		[ "$output" = "$want" ] || _fail "$args differs on the host root:" "$output" "want:" "$want"
+		[ "$stderr" = "" ]
+	done
+}

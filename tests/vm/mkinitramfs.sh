@@ -1,6 +1,7 @@
 #!/bin/bash
 # Pack the guest's gzip cpio initramfs: busybox-static, bash, bats-core, the
-# given binaries with their shared libraries (found with ldd, loader included),
+# given binaries with their shared libraries (found with ldd, loader included,
+# and the ones they name for dlopen),
 # the guest tests and an /init that runs them and powers off.
 #
 # Usage: tests/vm/mkinitramfs.sh -o OUT.cpio.gz [options]
@@ -82,6 +83,19 @@ copy_libs() {
     done <<<"$out"
 }
 
+# copy_dlopen_libs BIN: the libraries BIN loads with dlopen(3), which ldd cannot see (mdevadm
+# loads readline and libudev on first use): every soname spelled out in BIN that the dynamic
+# linker's cache knows, with their own libraries.
+copy_dlopen_libs() {
+    local soname path
+    while read -r soname; do
+        path=$(ldconfig -p | awk -v l="$soname" '$1 == l && !p { p = $NF } END { print p }')
+        [ -n "$path" ] || continue
+        copy_file "$path"
+        copy_libs "$path"
+    done < <(grep -aoE 'lib[A-Za-z0-9_+-]+\.so\.[0-9]+' "$1" | sort -u)
+}
+
 # add_bin NAME PATH: install PATH as /usr/bin/NAME with its libraries.
 add_bin() {
     local name=$1 src=$2
@@ -95,6 +109,7 @@ add_bin() {
     rm -f "$root/usr/bin/$name"
     install -m 0755 "$src" "$root/usr/bin/$name"
     copy_libs "$src"
+    copy_dlopen_libs "$src"
 }
 
 add_bin bash "$(command -v bash)"
