@@ -7,7 +7,7 @@
 # Environment:
 #   MDEVADM=path      mdevadm binary (default: ../src/mdevadm relative to bench/)
 #   SCALES="1 10"     tree scales to run (1 = 100 parents x 16 types, 1,000 active, 1,000 defined)
-#   RUNS=15 WARMUP=3  hyperfine runs for list/list -d/types at 1x (10x: RUNS10=8 WARMUP10=2)
+#   RUNS=40 WARMUP=5  hyperfine runs for list/list -d/types at 1x (10x: RUNS10=15 WARMUP10=2)
 #   BOOT_RUNS=5       hyperfine runs of the boot pass at 1x (10x: BOOT_RUNS10=3), 1 warm-up
 #   BOOT_MAX_PER_PARENT=0.25  a tool whose boot pass (checked once, under strace) took longer
 #                     than this many seconds per parent is not timed for the boot pass (e.g. one
@@ -23,9 +23,9 @@ BENCH=$(cd "$(dirname "$0")" && pwd)
 WORK=${1:-/tmp/mdevadm-bench}
 MDEVADM=${MDEVADM:-$BENCH/../src/mdevadm}
 SCALES=${SCALES:-"1 10"}
-RUNS=${RUNS:-15}
-WARMUP=${WARMUP:-3}
-RUNS10=${RUNS10:-8}
+RUNS=${RUNS:-40}
+WARMUP=${WARMUP:-5}
+RUNS10=${RUNS10:-15}
 WARMUP10=${WARMUP10:-2}
 BOOT_RUNS=${BOOT_RUNS:-5}
 BOOT_RUNS10=${BOOT_RUNS10:-3}
@@ -135,6 +135,8 @@ cmd_mdevadm() {
 	*) echo "$MDEVADM --root $2 $(task_args "$1")" ;;
 	esac
 }
+# mdevadm on the real root: in the namespace mdevctl runs in, without --root
+cmd_host() { nscmd "$2" "$MDEVADM $(task_args "$1")"; }
 cmd_mdevctl() {
 	case $1 in
 	boot) nscmd "$2" "sh $WORK/boot-mdevctl-$(basename "$2").sh" ;;
@@ -369,6 +371,7 @@ hf() { # TASK SCALE
 	else
 		runs=$RUNS10 warm=$WARMUP10
 	fi
+	[ "$task" = boot ] || [ "$HAVE_MDEVADM" = 0 ] || tools="$tools host"
 	csv=$WORK/logs/hf-$task-x$s.csv
 	for tool in $tools; do
 		args+=(-n "$tool" "$("cmd_$tool" "$task" "$t")")
@@ -434,6 +437,11 @@ for task in list listd types; do
 	nsrun "$T1" "valgrind --tool=callgrind --callgrind-out-file=/dev/null --log-file=$WORK/logs/cg/$task-mdevctl mdevctl ${targs[*]}" \
 		>/dev/null 2>&1 || true
 	IR[$task,mdevctl]=$(cg_sum "$WORK/logs/cg/$task-mdevctl")
+	if [ "$HAVE_MDEVADM" = 1 ]; then
+		nsrun "$T1" "valgrind --tool=callgrind --callgrind-out-file=/dev/null --log-file=$WORK/logs/cg/$task-host $MDEVADM ${targs[*]}" \
+			>/dev/null 2>&1 || true
+		IR[$task,host]=$(cg_sum "$WORK/logs/cg/$task-host")
+	fi
 done
 # boot pass: one callgrind per start-parent-mdevs, two at a time, summed
 cgb() { # TOOL
@@ -552,7 +560,8 @@ per() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" -v n="$3" 
 		"bind-mounted on /sys and /etc/mdevctl.d; that overhead alone ($(ms "$NS_MEAN") ± $(ms "$NS_SD") ms, min" \
 		"$(ms "$NS_MIN")) is subtracted from the mdevctl column (its min from the min; once per boot pass: the loop runs inside one namespace)."
 	echo "The boot pass runs one process per parent that has a config directory, sequentially, from a \`sh\` loop" \
-		"(its fork/exec cost is part of every column)."
+		"(its fork/exec cost is part of every column). The mdevadm column runs it with \`--root\` on the tree," \
+		"resolving every name inside it; the second table runs it on the real root, as mdevctl runs."
 	echo
 	echo "| task | scale | items | yardstick ms | mdevadm ms | mdevctl ms | mdevadm/yardstick | mdevctl/mdevadm | mdevctl/yardstick | Ir yardstick | Ir mdevadm | Ir mdevctl |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -576,6 +585,26 @@ per() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && awk -v a="$1" -v b="$2" -v n="$3" 
 		done
 	done
 	if [ "$HAVE_MDEVADM" = 1 ]; then
+		echo
+		echo "mdevadm on the real root, as it runs in production and as mdevctl runs here: no \`--root\`, in the" \
+			"same namespace, its overhead subtracted."
+		echo
+		echo "| task | scale | mdevadm ms | mdevadm/yardstick | mdevctl/mdevadm | Ir mdevadm | Ir mdevctl/mdevadm |"
+		echo "|---|---|---:|---:|---:|---:|---:|"
+		for s in $SCALES; do
+			for task in list listd types; do
+				h=$(awk -v c="${MEAN[$task,$s,host]:-0}" -v ns="$NS_MEAN" 'BEGIN{printf "%.6f", c-ns}')
+				hmin=$(awk -v c="${MIN[$task,$s,host]:-0}" -v ns="$NS_MIN" 'BEGIN{printf "%.6f", c-ns}')
+				c=$(awk -v c="${MEAN[$task,$s,mdevctl]:-0}" -v ns="$NS_MEAN" 'BEGIN{printf "%.6f", c-ns}')
+				ih="" ir=""
+				if [ "$s" = "$IRS" ]; then
+					ih=$(num "${IR[$task,host]:-}")
+					ir=$(ratio "${IR[$task,mdevctl]:-}" "${IR[$task,host]:-}")
+				fi
+				echo "| $(label "$task") | x$s | $(cell "$h" "${SD[$task,$s,host]:-}" "$hmin") |" \
+					"$(ratio "$h" "${MEAN[$task,$s,yard]:-}") | $(ratio "$c" "$h") | $ih | $ir |"
+			done
+		done
 		echo
 		printf 'The boot pass as mdevadm.service runs it, one `start-parent-mdevs --all` for every parent:'
 		for s in $SCALES; do

@@ -165,21 +165,23 @@ out:
 static unsigned start_parent(struct ctx *ctx, const char *parent)
 {
 	unsigned started = 0, active = 0, failed = 0;
-	struct strv uuids = { 0 };
+	struct store_dir dir;
 	struct mdev_error err;
 	int lock;
 
 	lock = cmd_lock(ctx);
 	if (lock < 0)
 		return 1;
-	if (store_uuids(&ctx->rfs, parent, &uuids, &err) < 0) {
+	if (store_dir_open(&ctx->rfs, parent, &dir, &err) < 0 || store_dir_list(&dir, &err) < 0) {
+		store_dir_close(&dir);
 		store_unlock(lock);
 		fail(ctx, "%s", err.msg);
 		return 1;
 	}
-	for (size_t i = 0; i < uuids.n; i++) {
+	for (size_t i = 0; i < dir.uuids.n; i++) {
+		const char *uuid = dir.uuids.v[i];
 		struct mdev_config cfg;
-		int r = store_load(&ctx->rfs, parent, uuids.v[i], &cfg, &err);
+		int r = store_dir_load(&ctx->rfs, &dir, uuid, &cfg, &err);
 
 		if (r < 0) {
 			if (r != -ENOENT) {
@@ -192,7 +194,7 @@ static unsigned start_parent(struct ctx *ctx, const char *parent)
 			config_clear(&cfg);
 			continue;
 		}
-		r = start_with_callouts(ctx, parent, uuids.v[i], &cfg, false, &err);
+		r = start_with_callouts(ctx, parent, uuid, &cfg, false, &err);
 		if (r == -EALREADY) {
 			active++;
 		} else if (r < 0) {
@@ -201,12 +203,12 @@ static unsigned start_parent(struct ctx *ctx, const char *parent)
 		} else {
 			started++;
 			/* so that a concurrent run sees it active and does not create it again */
-			model_wait_active(&ctx->rfs, uuids.v[i], device_appear_timeout_ms());
+			model_wait_active(&ctx->rfs, uuid, device_appear_timeout_ms());
 		}
 		config_clear(&cfg);
 	}
 	store_unlock(lock);
-	strv_free(&uuids);
+	store_dir_close(&dir);
 	if (started + active + failed)
 		printf("%s: started %u, already active %u, failed %u\n", parent, started, active,
 		       failed);

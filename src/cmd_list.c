@@ -66,11 +66,12 @@ static void emit(struct lister *l, const char *parent, const char *uuid,
 	}
 }
 
-/* Loads PARENT/UUID when it exists and is valid; bad files are warned about. */
-static bool load_def(struct ctx *ctx, const char *parent, const char *uuid, struct mdev_config *cfg)
+/* Loads UUID from DIR when it exists and is valid; bad files are warned about. */
+static bool load_def(struct ctx *ctx, const struct store_dir *dir, const char *uuid,
+		     struct mdev_config *cfg)
 {
 	struct mdev_error err;
-	int r = store_load(&ctx->rfs, parent, uuid, cfg, &err);
+	int r = store_dir_load(&ctx->rfs, dir, uuid, cfg, &err);
 
 	if (r < 0 && r != -ENOENT)
 		warnf("skipping %s", err.msg);
@@ -79,6 +80,7 @@ static bool load_def(struct ctx *ctx, const char *parent, const char *uuid, stru
 
 static int list_active(struct lister *l, const struct cmd_args *args)
 {
+	struct store_dir dir = { .fd = -1 };
 	struct active_list act = { 0 };
 	struct mdev_error err;
 	size_t shown = 0;
@@ -104,9 +106,14 @@ static int list_active(struct lister *l, const struct cmd_args *args)
 
 		if (args->parent && strcmp(a->parent, args->parent) != 0)
 			continue;
+		/* sorted by parent: each parent's definitions are opened once */
+		if (!dir.parent || strcmp(dir.parent, a->parent) != 0) {
+			store_dir_close(&dir);
+			if (store_dir_open(&l->ctx->rfs, a->parent, &dir, &err) < 0)
+				warnf("%s", err.msg);
+		}
 		/* a definition of another type is not what is running */
-		defined = load_def(l->ctx, a->parent, a->uuid, &cfg) &&
-			  strcmp(cfg.type, a->type) == 0;
+		defined = load_def(l->ctx, &dir, a->uuid, &cfg) && strcmp(cfg.type, a->type) == 0;
 		if (!defined) {
 			config_clear(&cfg);
 			cfg.type = xstrdup(a->type);
@@ -118,6 +125,7 @@ static int list_active(struct lister *l, const struct cmd_args *args)
 		emit(l, a->parent, a->uuid, &cfg, defined ? " (defined)" : "");
 		config_clear(&cfg);
 	}
+	store_dir_close(&dir);
 	active_list_free(&act);
 	return 0;
 }
@@ -156,8 +164,14 @@ static int list_defined_uuid(struct lister *l, const struct cmd_args *args, int 
 		return fail(l->ctx, "%s", err.msg);
 	cfgs = xcalloc(found.n, sizeof(*cfgs));
 	ok = xcalloc(found.n, sizeof(*ok));
-	for (size_t i = 0; i < found.n; i++)
-		valid += ok[i] = load_def(l->ctx, found.v[i], args->uuid, &cfgs[i]);
+	for (size_t i = 0; i < found.n; i++) {
+		struct store_dir dir;
+
+		if (store_dir_open(&l->ctx->rfs, found.v[i], &dir, &err) < 0)
+			warnf("%s", err.msg);
+		valid += ok[i] = load_def(l->ctx, &dir, args->uuid, &cfgs[i]);
+		store_dir_close(&dir);
+	}
 	l->single = l->json && valid == 1;
 	for (size_t i = 0; i < found.n; i++) {
 		if (ok[i])
@@ -185,19 +199,20 @@ static int list_defined(struct lister *l, const struct cmd_args *args)
 	else if (store_parents(&l->ctx->rfs, &parents, &err) < 0)
 		r = fail(l->ctx, "%s", err.msg);
 	for (size_t p = 0; p < parents.n; p++) {
-		struct strv uuids = { 0 };
+		struct store_dir dir;
 
-		if (store_uuids(&l->ctx->rfs, parents.v[p], &uuids, &err) < 0)
+		if (store_dir_open(&l->ctx->rfs, parents.v[p], &dir, &err) < 0 ||
+		    store_dir_list(&dir, &err) < 0)
 			warnf("%s", err.msg);
-		for (size_t i = 0; i < uuids.n; i++) {
+		for (size_t i = 0; i < dir.uuids.n; i++) {
 			struct mdev_config cfg;
 
-			if (!load_def(l->ctx, parents.v[p], uuids.v[i], &cfg))
+			if (!load_def(l->ctx, &dir, dir.uuids.v[i], &cfg))
 				continue;
-			emit_def(l, devs, parents.v[p], uuids.v[i], &cfg);
+			emit_def(l, devs, parents.v[p], dir.uuids.v[i], &cfg);
 			config_clear(&cfg);
 		}
-		strv_free(&uuids);
+		store_dir_close(&dir);
 	}
 	if (devs >= 0)
 		close(devs);

@@ -265,26 +265,29 @@ static bool is_defined(const struct rootfs *rfs, const char *uuid)
 static void add_defined(const struct rootfs *rfs, const char *parent, const struct active_list *act,
 			bool skip_active, const char *prefix, struct completion *c)
 {
-	struct strv uuids = { 0 };
+	struct store_dir dir;
 	struct mdev_error err;
 
-	if (store_uuids(rfs, parent, &uuids, &err) < 0)
+	if (store_dir_open(rfs, parent, &dir, &err) < 0 || store_dir_list(&dir, &err) < 0) {
+		store_dir_close(&dir);
 		return;
-	for (size_t i = 0; i < uuids.n; i++) {
+	}
+	for (size_t i = 0; i < dir.uuids.n; i++) {
+		const char *uuid = dir.uuids.v[i];
 		struct mdev_config cfg = { 0 };
 		char *desc;
 
-		if (skip_active && is_active(act, uuids.v[i]))
+		if (skip_active && is_active(act, uuid))
 			continue;
-		if (store_load(rfs, parent, uuids.v[i], &cfg, &err) == 0)
+		if (store_dir_load(rfs, &dir, uuid, &cfg, &err) == 0)
 			desc = xasprintf("defined on %s, %s", parent, cfg.type);
 		else
 			desc = xasprintf("defined on %s", parent);
-		completion_add(c, prefix, uuids.v[i], desc);
+		completion_add(c, prefix, uuid, desc);
 		free(desc);
 		config_clear(&cfg);
 	}
-	strv_free(&uuids);
+	store_dir_close(&dir);
 }
 
 /*

@@ -37,15 +37,17 @@ static int read_config(int fd, char *buf, size_t size, char **heap, size_t *len)
 	return read_all_fd(fd, CONFIG_MAX_SIZE, heap, len);
 }
 
-int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
-	       struct mdev_config *cfg, struct mdev_error *err)
+#define CONFIG_OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+
+/* Reads and parses PARENT/UUID from FD, the result of opening it. */
+static int load_opened(int fd, const char *parent, const char *uuid, struct mdev_config *cfg,
+		       struct mdev_error *err)
 {
 	char why[512], buf[4096], *heap;
 	size_t len;
-	int fd, r;
+	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
-	fd = rfs_openf(rfs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, CONFIG_DIR "/%s/%s", parent, uuid);
 	if (fd == -ENOENT || fd == -ENOTDIR)
 		return -ENOENT;
 	if (fd < 0)
@@ -62,6 +64,14 @@ int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
 		return mdev_errorf(err, EINVAL, "invalid config /" CONFIG_DIR "/%s/%s: %s", parent,
 				   uuid, why);
 	return 0;
+}
+
+int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
+	       struct mdev_config *cfg, struct mdev_error *err)
+{
+	int fd = rfs_openf(rfs, CONFIG_OPEN_FLAGS, CONFIG_DIR "/%s/%s", parent, uuid);
+
+	return load_opened(fd, parent, uuid, cfg, err);
 }
 
 int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
@@ -133,28 +143,53 @@ int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error 
 	return 0;
 }
 
-int store_uuids(const struct rootfs *rfs, const char *parent, struct strv *out,
-		struct mdev_error *err)
+int store_dir_open(const struct rootfs *rfs, const char *parent, struct store_dir *d,
+		   struct mdev_error *err)
+{
+	*d = (struct store_dir){ .fd = -1, .parent = parent };
+	if (rfs_path(d->path, sizeof(d->path), CONFIG_DIR "/%s", parent) < 0)
+		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", parent);
+	d->fd = rfs_open(rfs, d->path, O_RDONLY | O_DIRECTORY, 0);
+	if (d->fd == -ENOENT || d->fd == -ENOTDIR) {
+		d->fd = -1;
+		return 0;
+	}
+	if (d->fd < 0)
+		return mdev_errorf(err, -d->fd, "cannot open /%s: %s", d->path, strerror(-d->fd));
+	return 0;
+}
+
+int store_dir_list(struct store_dir *d, struct mdev_error *err)
 {
 	struct strv all = { 0 };
-	char path[PATH_MAX];
-	int r;
+	int r = d->fd < 0 ? 0 : rfs_scandir_fd(d->fd, 0, &all, NULL);
 
-	if (rfs_path(path, sizeof(path), CONFIG_DIR "/%s", parent) < 0)
-		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", parent);
-	r = rfs_scandir(rfs, path, 0, &all, NULL);
-	if (r == -ENOENT || r == -ENOTDIR)
-		return 0;
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot list /%s: %s", path, strerror(-r));
+		return mdev_errorf(err, -r, "cannot list /%s: %s", d->path, strerror(-r));
 	for (size_t i = 0; i < all.n; i++) {
 		if (uuid_is_canonical(all.v[i]))
-			strv_push(out, all.v[i]);
+			strv_push(&d->uuids, all.v[i]);
 		else
-			warnf("ignoring /%s/%s: file name is not a UUID", path, all.v[i]);
+			warnf("ignoring /%s/%s: file name is not a UUID", d->path, all.v[i]);
 	}
 	strv_free(&all);
 	return 0;
+}
+
+int store_dir_load(const struct rootfs *rfs, const struct store_dir *d, const char *uuid,
+		   struct mdev_config *cfg, struct mdev_error *err)
+{
+	int fd = d->fd < 0 ? -ENOENT : rfs_open_below(rfs, d->fd, d->path, uuid, CONFIG_OPEN_FLAGS);
+
+	return load_opened(fd, d->parent, uuid, cfg, err);
+}
+
+void store_dir_close(struct store_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	strv_free(&d->uuids);
 }
 
 int store_lock(const struct rootfs *rfs, struct mdev_error *err)

@@ -3,6 +3,8 @@
 #ifndef MDEVADM_STORE_H
 #define MDEVADM_STORE_H
 
+#include <limits.h>
+
 #include "definition.h"
 #include "error.h"
 #include "rootfs.h"
@@ -21,9 +23,26 @@ int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 
 /* Parents with a config directory, byte-sorted (scripts.d excluded). */
 int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err);
-/* Canonical UUIDs defined under PARENT, sorted; other names are warned about. */
-int store_uuids(const struct rootfs *rfs, const char *parent, struct strv *out,
-		struct mdev_error *err);
+/*
+ * One parent's directory of definitions, kept open: its files are opened
+ * relative to it, not walked to from the root one by one.
+ */
+struct store_dir {
+	int fd; /* -1 when the parent has no directory */
+	const char *parent;
+	char path[PATH_MAX]; /* CONFIG_DIR/PARENT */
+	struct strv uuids;   /* after store_dir_list: the UUIDs defined, sorted */
+};
+
+/* Opens PARENT's directory; one that does not exist holds nothing. */
+int store_dir_open(const struct rootfs *rfs, const char *parent, struct store_dir *d,
+		   struct mdev_error *err);
+/* Lists the UUIDs D holds into D->uuids; other names are warned about. */
+int store_dir_list(struct store_dir *d, struct mdev_error *err);
+/* Loads UUID from D, as store_load does. */
+int store_dir_load(const struct rootfs *rfs, const struct store_dir *d, const char *uuid,
+		   struct mdev_config *cfg, struct mdev_error *err);
+void store_dir_close(struct store_dir *d);
 
 /*
  * Serialises commands that change devices or configs across processes.
