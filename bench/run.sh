@@ -45,7 +45,6 @@ for t in gcc:gcc hyperfine:hyperfine valgrind:valgrind strace:strace jq:jq mdevc
 	pkg-config:pkg-config unshare:util-linux; do
 	command -v "${t%%:*}" >/dev/null || need_pkgs+=("${t#*:}")
 done
-[ -f /usr/include/jansson.h ] || need_pkgs+=(libjansson-dev)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	[ -z "${NO_INSTALL:-}" ] || die "missing: ${need_pkgs[*]}"
 	log "installing ${need_pkgs[*]}"
