@@ -22,8 +22,7 @@ one_line() {
 
 @test "start: a UUID active on another parent is refused, naming where it is active" {
     u=$(uuid 1)
-    mdev start -u "$u" -p mtty -t mtty-1
-    expect_success
+    mdev_ok start -u "$u" -p mtty -t mtty-1
     mdev start -u "$u" -p mdpy -t mdpy-vga
     expect_status 1
     one_line
@@ -48,8 +47,7 @@ one_line() {
 
 @test "start: exhausting mtty, the 13th mtty-2 fails naming no instances left; both mtty types are full" {
     for n in $(seq 1 12); do
-        mdev start -u "$(uuid "$n")" -p mtty -t mtty-2
-        expect_success
+        mdev_ok start -u "$(uuid "$n")" -p mtty -t mtty-2
     done
     [ "$(avail mtty mtty-2)" = 0 ]
     [ "$(avail mtty mtty-1)" = 0 ]
@@ -66,11 +64,9 @@ one_line() {
     inactive "$u"
     [ "$(count_mdevs)" -eq 12 ]
     # freeing one mtty-2 gives back two ports
-    mdev stop -u "$(uuid 1)"
-    expect_success
+    mdev_ok stop -u "$(uuid 1)"
     [ "$(avail mtty mtty-1)" = 2 ]
-    mdev start -u "$u" -p mtty -t mtty-1
-    expect_success
+    mdev_ok start -u "$u" -p mtty -t mtty-1
     active "$u"
 }
 
@@ -80,8 +76,7 @@ one_line() {
 # EUSERS path is not reachable through the tool.
 @test "start: mdpy's shared pool, after 4 mdpy-vga an mdpy-hd is refused before the kernel's EUSERS" {
     for n in 1 2 3 4; do
-        mdev start -u "$(uuid "$n")" -p mdpy -t mdpy-vga
-        expect_success
+        mdev_ok start -u "$(uuid "$n")" -p mdpy -t mdpy-vga
     done
     for t in mdpy-vga mdpy-xga mdpy-hd; do [ "$(avail mdpy $t)" = 0 ]; done
     u=$(uuid 5)
@@ -95,10 +90,8 @@ one_line() {
 
 @test "start of a definition with an unknown attribute fails, removes the device again, pool restored" {
     u=$(uuid 1)
-    mdev define -u "$u" -p mtty -t mtty-1
-    expect_success
-    mdev modify -u "$u" --addattr no_such_attribute --value 1
-    expect_success
+    mdev_ok define -u "$u" -p mtty -t mtty-1
+    mdev_ok modify -u "$u" --addattr no_such_attribute --value 1
     mdev start -u "$u"
     expect_status 1
     one_line

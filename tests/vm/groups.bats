@@ -57,8 +57,7 @@ group_fields() {
 
 @test "groups (iommu): every real group is kind iommu, type DMA-FQ as sysfs says, no VFIO node unbound" {
     only_in iommu
-    mdev groups --dumpjson
-    expect_success
+    mdev_ok groups --dumpjson
     n_sys=$(find "$IOMMU_GROUPS" -mindepth 1 -maxdepth 1 | wc -l)
     [ "$n_sys" -gt 0 ]
     # one jq call: count, and every group's "id kind type vfio" on a line
@@ -75,8 +74,7 @@ group_fields() {
 @test "groups (iommu): text shows the spare NIC's group as iommu DMA-FQ with the NIC as member" {
     only_in iommu
     g=$(nic_group) nic=$(spare_nic)
-    mdev groups
-    expect_success
+    mdev_ok groups
     [ "$(head -n1 <<<"$output" | awk '{print $1, $2, $3, $4}')" = "GROUP KIND TYPE VFIO" ] || fail_with "header"
     line=$(grep -E "^$g +" <<<"$output") || fail_with "no line for group $g"
     [ "$(awk '{print $2, $3, $4}' <<<"$line")" = "iommu DMA-FQ -" ] || fail_with "group line: $line"
@@ -85,38 +83,31 @@ group_fields() {
 
 @test "groups: an mdev's group is kind emulated with /dev/vfio/N (both setups)" {
     u=$(uuid 1)
-    mdev start -u "$u" -p mtty -t mtty-1
-    expect_success
+    mdev_ok start -u "$u" -p mtty -t mtty-1
     g=$(mdev_group "$u")
     [ -c "/dev/vfio/$g" ] || fail_with "/dev/vfio/$g is not a character device"
     fields=$(group_fields "$g")
     [ "$fields" = "emulated unknown /dev/vfio/$g $u" ] || fail_with "group $g: $fields"
     [ "$(cat "$IOMMU_GROUPS/$g/name")" = vfio-noiommu ]
     # the whole list has it too, with the mdev's parent and type, and text says so
-    mdev groups --dumpjson
-    expect_success
+    mdev_ok groups --dumpjson
     [ "$(jq -r --argjson g "$g" '.[] | select(.group == $g) | .devices[0] | "\(.bus) \(.parent) \(.mdev_type)"' <<<"$output")" = "mdev mtty mtty-1" ] \
         || fail_with "member of group $g"
-    mdev groups
-    expect_success
+    mdev_ok groups
     grep -qE "^$g +emulated +unknown +/dev/vfio/$g( |$)" <<<"$output" || fail_with "no emulated line for group $g"
     grep -qE "$u +mdev +mtty +parent mtty, type mtty-1" <<<"$output" || fail_with "no member line for $u"
 }
 
 @test "groups: two mdevs get two distinct emulated groups; removing one drops its group" {
     u1=$(uuid 1) u2=$(uuid 2)
-    mdev start -u "$u1" -p mtty -t mtty-1
-    expect_success
-    mdev start -u "$u2" -p mdpy -t mdpy-vga
-    expect_success
+    mdev_ok start -u "$u1" -p mtty -t mtty-1
+    mdev_ok start -u "$u2" -p mdpy -t mdpy-vga
     g1=$(mdev_group "$u1") g2=$(mdev_group "$u2")
     [ "$g1" != "$g2" ]
-    mdev groups --dumpjson
-    expect_success
+    mdev_ok groups --dumpjson
     [ "$(jq -r '[.[] | select(.kind == "emulated") | .devices[0].name] | sort | join(" ")' <<<"$output")" = \
       "$(printf '%s\n' "$u1" "$u2" | sort | tr '\n' ' ' | sed 's/ $//')" ] || fail_with "emulated members"
-    mdev stop -u "$u1"
-    expect_success
+    mdev_ok stop -u "$u1"
     [ ! -e "$IOMMU_GROUPS/$g1" ]
     mdev groups -g "$g1"
     expect_status 1
@@ -127,12 +118,10 @@ group_fields() {
     only_in noiommu
     g=$(nic_group) nic=$(spare_nic)
     [ -c "/dev/vfio/noiommu-$g" ]
-    mdev groups -g "$g" --dumpjson
-    expect_success
+    mdev_ok groups -g "$g" --dumpjson
     fields=$(jq -r '.[0] | "\(.kind) \(.type) \(.vfio) \(.safe) \([.devices[] | "\(.name) \(.bus) \(.driver)"] | join(","))"' <<<"$output")
     [ "$fields" = "noiommu unknown /dev/vfio/noiommu-$g false $nic pci vfio-pci" ] || fail_with "group $g: $fields"
-    mdev groups
-    expect_success
+    mdev_ok groups
     grep -qE "^$g +noiommu +unknown +/dev/vfio/noiommu-$g( |$)" <<<"$output" || fail_with "no noiommu line for group $g"
 }
 
@@ -150,13 +139,11 @@ group_fields() {
     g=$(nic_group)
     [ ! -e "/sys/bus/pci/devices/$(spare_nic)/driver" ] || skip "the spare NIC has a driver bound"
     [ "$(cat "$IOMMU_GROUPS/$g/type")" = DMA-FQ ]
-    mdev set-group-type -g "$g" identity
-    expect_success
+    mdev_ok set-group-type -g "$g" identity
     [ "$output" = "IOMMU group $g: type DMA-FQ -> identity" ] || fail_with "stdout"
     [ "$(cat "$IOMMU_GROUPS/$g/type")" = identity ]
     [ "$(group_fields "$g" | cut -d' ' -f1,2)" = "iommu identity" ] || fail_with "read back"
-    mdev set-group-type -g "$g" auto
-    expect_success
+    mdev_ok set-group-type -g "$g" auto
     [ "$output" = "IOMMU group $g: type identity -> DMA-FQ (auto)" ] || fail_with "stdout"
     [ "$(cat "$IOMMU_GROUPS/$g/type")" = DMA-FQ ]
     [ "$(group_fields "$g" | cut -d' ' -f1,2)" = "iommu DMA-FQ" ] || fail_with "read back"
@@ -164,8 +151,7 @@ group_fields() {
 
 @test "set-group-type: an emulated (mdev) group is refused, exit 1, type unchanged" {
     u=$(uuid 1)
-    mdev start -u "$u" -p mtty -t mtty-2
-    expect_success
+    mdev_ok start -u "$u" -p mtty -t mtty-2
     g=$(mdev_group "$u")
     mdev set-group-type -g "$g" DMA
     expect_status 1
@@ -190,8 +176,7 @@ group_fields() {
 @test "set-group-type: an invalid type is a usage error (exit 2), nothing written" {
     if [ "$MDEVADM_VM_SETUP" = iommu ]; then g=$(nic_group); else
         u=$(uuid 1)
-        mdev start -u "$u" -p mtty -t mtty-1
-        expect_success
+        mdev_ok start -u "$u" -p mtty -t mtty-1
         g=$(mdev_group "$u")
     fi
     before=$(cat "$IOMMU_GROUPS/$g/type")
@@ -207,8 +192,7 @@ group_fields() {
 @test "noiommu (noiommu): shows on, names the e1000's group" {
     only_in noiommu
     [ "$(cat "$NOIOMMU_PARAM")" = Y ]
-    mdev noiommu
-    expect_success
+    mdev_ok noiommu
     [ "$(head -n1 <<<"$output")" = "VFIO no-IOMMU mode: on (enable_unsafe_noiommu_mode=Y)" ] || fail_with "state line"
     grep -qx "Devices without IOMMU isolation now: $(spare_nic) (group $(nic_group))" <<<"$output" || fail_with "device line"
 }
@@ -216,23 +200,20 @@ group_fields() {
 @test "noiommu (noiommu): --disable writes N, the bound e1000 keeps its group; --enable needs --force" {
     only_in noiommu
     g=$(nic_group) nic=$(spare_nic)
-    mdev noiommu --disable
-    expect_success
+    mdev_ok noiommu --disable
     [ "$(cat "$NOIOMMU_PARAM")" = N ]
     [ "$(head -n1 <<<"$output")" = "VFIO no-IOMMU mode disabled (enable_unsafe_noiommu_mode=N)." ] || fail_with "stdout"
     # the kernel keeps an existing no-IOMMU group until the device is unbound
     grep -qx "Devices already in no-IOMMU groups stay there until unbound from vfio-pci: $nic (group $g)" <<<"$output" \
         || fail_with "stay-there line"
     [ -c "/dev/vfio/noiommu-$g" ]
-    mdev noiommu
-    expect_success
+    mdev_ok noiommu
     [ "$(head -n1 <<<"$output")" = "VFIO no-IOMMU mode: off (enable_unsafe_noiommu_mode=N)" ] || fail_with "state line"
     mdev noiommu --enable
     expect_status 1
     [[ "$stderr" == *"without --force"* ]] || fail_with "message"
     [ "$(cat "$NOIOMMU_PARAM")" = N ]
-    mdev noiommu --enable --force
-    expect_success
+    mdev_ok noiommu --enable --force
     [ "$(cat "$NOIOMMU_PARAM")" = Y ]
 }
 
@@ -240,8 +221,7 @@ group_fields() {
     only_in iommu
     [ -w "$NOIOMMU_PARAM" ]
     [ "$(cat "$NOIOMMU_PARAM")" = N ]
-    mdev noiommu
-    expect_success
+    mdev_ok noiommu
     [ "$(head -n1 <<<"$output")" = "VFIO no-IOMMU mode: off (enable_unsafe_noiommu_mode=N)" ] || fail_with "state line"
     if grep -q "Devices without IOMMU isolation" <<<"$output"; then fail_with "no device lacks isolation here"; fi
     mdev noiommu --enable

@@ -103,6 +103,12 @@ expect_status() {
     [ "$status" -eq "$1" ] || fail_with "expected exit status $1, got $status"
 }
 
+# mdev_ok ARGS...: mdev ARGS..., which must succeed.
+mdev_ok() {
+    mdev "$@"
+    expect_success
+}
+
 # expect_success / expect_failure: status 0 / non-zero with a message on
 # stderr.
 expect_success() {

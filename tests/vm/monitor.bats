@@ -63,12 +63,10 @@ fields() { jq -r '"\(.event) \(.uuid) \(.parent) \(.type)"' <<<"$1"; }
     need_events
     start_monitor
     u=$(uuid 1)
-    mdev start -u "$u" -p mtty -t mtty-1
-    expect_success
+    mdev_ok start -u "$u" -p mtty -t mtty-1
     line=$(wait_event added "$u")
     [ "$(fields "$line")" = "added $u mtty mtty-1" ] || fail_with "added: $line"
-    mdev stop -u "$u"
-    expect_success
+    mdev_ok stop -u "$u"
     line=$(wait_event removed "$u")
     [ "$(fields "$line")" = "removed $u mtty mtty-1" ] || fail_with "removed: $line"
     # no udevd here, and no warning about it either
@@ -93,12 +91,10 @@ fields() { jq -r '"\(.event) \(.uuid) \(.parent) \(.type)"' <<<"$1"; }
     need_events
     start_monitor
     u=$(uuid 1)
-    mdev define -u "$u" -p mbochs -t mbochs-small
-    expect_success
+    mdev_ok define -u "$u" -p mbochs -t mbochs-small
     line=$(wait_event defined "$u")
     [ "$(fields "$line")" = "defined $u mbochs mbochs-small" ] || fail_with "defined: $line"
-    mdev undefine -u "$u"
-    expect_success
+    mdev_ok undefine -u "$u"
     line=$(wait_event undefined "$u")
     [ "$(jq -r '"\(.event) \(.uuid) \(.parent)"' <<<"$line")" = "undefined $u mbochs" ] || fail_with "undefined: $line"
 }
@@ -106,8 +102,7 @@ fields() { jq -r '"\(.event) \(.uuid) \(.parent) \(.type)"' <<<"$1"; }
 @test "start --wait returns 0 once the mtty device is bound to mtty and /dev/vfio/N exists" {
     u=$(uuid 1)
     t0=$SECONDS
-    mdev start -u "$u" -p mtty -t mtty-1 --wait=30
-    expect_success
+    mdev_ok start -u "$u" -p mtty -t mtty-1 --wait=30
     [ $((SECONDS - t0)) -lt 30 ] || fail_with "took the whole timeout"
     active "$u"
     [ "$(basename "$(readlink "$MDEV_DEVICES/$u/driver")")" = mtty ]
@@ -117,10 +112,8 @@ fields() { jq -r '"\(.event) \(.uuid) \(.parent) \(.type)"' <<<"$1"; }
 
 @test "start --wait for mdpy and mbochs: bound to their parent drivers, VFIO nodes present" {
     u1=$(uuid 1) u2=$(uuid 2)
-    mdev start -u "$u1" -p mdpy -t mdpy-hd --wait=30
-    expect_success
-    mdev start -u "$u2" -p mbochs -t mbochs-medium --wait=30
-    expect_success
+    mdev_ok start -u "$u1" -p mdpy -t mdpy-hd --wait=30
+    mdev_ok start -u "$u2" -p mbochs -t mbochs-medium --wait=30
     [ "$(basename "$(readlink "$MDEV_DEVICES/$u1/driver")")" = mdpy ]
     [ "$(basename "$(readlink "$MDEV_DEVICES/$u2/driver")")" = mbochs ]
     for u in "$u1" "$u2"; do

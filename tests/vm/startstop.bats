@@ -9,8 +9,7 @@ teardown() { common_teardown; }
 
 @test "start -p mtty -t mtty-2 -u: the device appears in sysfs with its type and parent" {
     u=$(uuid 1)
-    mdev start -p mtty -t mtty-2 -u "$u"
-    expect_success
+    mdev_ok start -p mtty -t mtty-2 -u "$u"
     active "$u"
     [ "$(mdev_type_of "$u")" = mtty-2 ]
     [ "$(parent_of "$u")" = mtty ]
@@ -24,12 +23,10 @@ teardown() { common_teardown; }
 
 @test "stop -u: the device is removed from sysfs and the pool refilled" {
     u=$(uuid 1)
-    mdev start -p mtty -t mtty-2 -u "$u"
-    expect_success
+    mdev_ok start -p mtty -t mtty-2 -u "$u"
     active "$u"
     [ "$(avail mtty mtty-2)" = 11 ]
-    mdev stop -u "$u"
-    expect_success
+    mdev_ok stop -u "$u"
     inactive "$u"
     [ ! -e "/sys/devices/virtual/mtty/mtty/$u" ]
     [ "$(avail mtty mtty-2)" = 12 ]
@@ -43,9 +40,9 @@ teardown() { common_teardown; }
 
 @test "start on each sample parent (mtty, mdpy, mbochs)" {
     u1=$(uuid 1) u2=$(uuid 2) u3=$(uuid 3)
-    mdev start -p mtty -t mtty-1 -u "$u1"; expect_success
-    mdev start -p mdpy -t mdpy-hd -u "$u2"; expect_success
-    mdev start -p mbochs -t mbochs-small -u "$u3"; expect_success
+    mdev_ok start -p mtty -t mtty-1 -u "$u1"
+    mdev_ok start -p mdpy -t mdpy-hd -u "$u2"
+    mdev_ok start -p mbochs -t mbochs-small -u "$u3"
     [ "$(mdev_type_of "$u1")" = mtty-1 ]
     [ "$(parent_of "$u1")" = mtty ]
     [ "$(mdev_type_of "$u2")" = mdpy-hd ]
@@ -59,48 +56,41 @@ teardown() { common_teardown; }
 
 @test "list shows active transient devices, sorted by parent" {
     u1=$(uuid 1) u2=$(uuid 2)
-    mdev start -p mtty -t mtty-2 -u "$u1"; expect_success
-    mdev start -p mdpy -t mdpy-vga -u "$u2"; expect_success
-    mdev list
-    expect_success
+    mdev_ok start -p mtty -t mtty-2 -u "$u1"
+    mdev_ok start -p mdpy -t mdpy-vga -u "$u2"
+    mdev_ok list
     [ "$output" = "$u2 mdpy mdpy-vga manual"$'\n'"$u1 mtty mtty-2 manual" ] || fail_with "unexpected list"
 }
 
 @test "list --dumpjson of an active transient device" {
     u=$(uuid 1)
-    mdev start -p mtty -t mtty-2 -u "$u"; expect_success
-    mdev list --dumpjson
-    expect_success
+    mdev_ok start -p mtty -t mtty-2 -u "$u"
+    mdev_ok list --dumpjson
     dev=$(json_dev "$output" mtty "$u")
     [ "$(jq -r .mdev_type <<<"$dev")" = mtty-2 ] || fail_with "device not in json"
     [ "$(jq -r .start <<<"$dev")" = manual ]
 }
 
 @test "list with no devices prints nothing" {
-    mdev list
-    expect_success
+    mdev_ok list
     [ -z "$output" ]
 }
 
 @test "upper-case UUID: accepted, device named in lower case, listed and stopped" {
     upper=CE65E9C6-C6DB-4E4E-9424-5CB5A7C1C0CB
     lower=ce65e9c6-c6db-4e4e-9424-5cb5a7c1c0cb
-    mdev start -p mtty -t mtty-1 -u "$upper"
-    expect_success
+    mdev_ok start -p mtty -t mtty-1 -u "$upper"
     active "$lower"
     [ ! -e "$MDEV_DEVICES/$upper" ]
-    mdev list
-    expect_success
+    mdev_ok list
     [ "$output" = "$lower mtty mtty-1 manual" ] || fail_with "list should print the UUID in lower case"
-    mdev stop -u "$upper"
-    expect_success
+    mdev_ok stop -u "$upper"
     inactive "$lower"
 }
 
 @test "duplicate UUID: a second start fails with a message and leaves the first device alone" {
     u=$(uuid 1)
-    mdev start -p mtty -t mtty-1 -u "$u"
-    expect_success
+    mdev_ok start -p mtty -t mtty-1 -u "$u"
     mdev start -p mtty -t mtty-1 -u "$u"
     expect_failure
     active "$u"
@@ -110,8 +100,7 @@ teardown() { common_teardown; }
 
 @test "duplicate UUID on another parent fails too (UUIDs are global)" {
     u=$(uuid 1)
-    mdev start -p mtty -t mtty-1 -u "$u"
-    expect_success
+    mdev_ok start -p mtty -t mtty-1 -u "$u"
     mdev start -p mdpy -t mdpy-vga -u "$u"
     expect_failure
     [ "$(parent_of "$u")" = mtty ]
@@ -129,8 +118,7 @@ teardown() { common_teardown; }
 
 @test "exhausting mtty: 12 mtty-2 succeed, the 13th fails cleanly, mtty-1 is exhausted too" {
     for i in $(seq 1 12); do
-        mdev start -p mtty -t mtty-2 -u "$(uuid "$i")"
-        expect_success
+        mdev_ok start -p mtty -t mtty-2 -u "$(uuid "$i")"
         active "$(uuid "$i")"
     done
     [ "$(avail mtty mtty-2)" = 0 ]
@@ -143,18 +131,15 @@ teardown() { common_teardown; }
     inactive "$(uuid 14)"
     [ "$(count_mdevs)" = 12 ]
     # freeing one dual-port device gives back two single ports
-    mdev stop -u "$(uuid 5)"
-    expect_success
+    mdev_ok stop -u "$(uuid 5)"
     [ "$(avail mtty mtty-1)" = 2 ]
-    mdev start -p mtty -t mtty-1 -u "$(uuid 14)"
-    expect_success
+    mdev_ok start -p mtty -t mtty-1 -u "$(uuid 14)"
     active "$(uuid 14)"
 }
 
 @test "exhausting mbochs-large: a 5th fails, and the other mbochs pools shrank to 0" {
     for i in 1 2 3 4; do
-        mdev start -p mbochs -t mbochs-large -u "$(uuid "$i")"
-        expect_success
+        mdev_ok start -p mbochs -t mbochs-large -u "$(uuid "$i")"
     done
     [ "$(avail mbochs mbochs-large)" = 0 ]
     [ "$(avail mbochs mbochs-medium)" = 0 ]
@@ -179,8 +164,7 @@ teardown() { common_teardown; }
 }
 
 @test "start without -u generates and prints a UUID that is then active" {
-    mdev start -p mtty -t mtty-1
-    expect_success
+    mdev_ok start -p mtty -t mtty-1
     u=$(tr -d '[:space:]' <<<"$output")
     [[ "$u" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || fail_with "no UUID printed"
     active "$u"
@@ -189,34 +173,31 @@ teardown() { common_teardown; }
 
 @test "stop of a device removed behind the tool's back fails" {
     u=$(uuid 1)
-    mdev start -p mtty -t mtty-1 -u "$u"
-    expect_success
+    mdev_ok start -p mtty -t mtty-1 -u "$u"
     sysfs_remove "$u"
     mdev stop -u "$u"
     expect_failure
 }
 
 @test "mdpy: 4 instances shared by all its types; the 5th start fails whatever the type" {
-    mdev start -p mdpy -t mdpy-vga -u "$(uuid 1)"; expect_success
-    mdev start -p mdpy -t mdpy-xga -u "$(uuid 2)"; expect_success
+    mdev_ok start -p mdpy -t mdpy-vga -u "$(uuid 1)"
+    mdev_ok start -p mdpy -t mdpy-xga -u "$(uuid 2)"
     [ "$(avail mdpy mdpy-hd)" = 2 ]
-    mdev start -p mdpy -t mdpy-hd -u "$(uuid 3)"; expect_success
-    mdev start -p mdpy -t mdpy-vga -u "$(uuid 4)"; expect_success
+    mdev_ok start -p mdpy -t mdpy-hd -u "$(uuid 3)"
+    mdev_ok start -p mdpy -t mdpy-vga -u "$(uuid 4)"
     for t in mdpy-vga mdpy-xga mdpy-hd; do [ "$(avail mdpy $t)" = 0 ]; done
     mdev start -p mdpy -t mdpy-hd -u "$(uuid 5)"
     expect_failure
     inactive "$(uuid 5)"
     [ "$(count_mdevs)" = 4 ]
-    mdev stop -u "$(uuid 2)"
-    expect_success
+    mdev_ok stop -u "$(uuid 2)"
     for t in mdpy-vga mdpy-xga mdpy-hd; do [ "$(avail mdpy $t)" = 1 ]; done
 }
 
 @test "start -p --jsonfile: a transient device of the type given in the file" {
     u=$(uuid 1)
     printf '{"mdev_type": "mtty-2", "start": "manual", "attrs": []}\n' >"$BATS_TEST_TMPDIR/dev.json"
-    mdev start -p mtty --jsonfile "$BATS_TEST_TMPDIR/dev.json" -u "$u"
-    expect_success
+    mdev_ok start -p mtty --jsonfile "$BATS_TEST_TMPDIR/dev.json" -u "$u"
     active "$u"
     [ "$(mdev_type_of "$u")" = mtty-2 ]
     [ ! -e "$(config_of mtty "$u")" ]

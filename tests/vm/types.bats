@@ -22,8 +22,7 @@ expected_types_text() {
 }
 
 @test "types -p mtty: text output matches sysfs (no Description line: mtty has none)" {
-    mdev types -p mtty
-    expect_success
+    mdev_ok types -p mtty
     expected=$(expected_types_text mtty)
     [ "$output" = "$expected" ] || fail_with "expected:"$'\n'"$expected"
     [[ "$output" == *"    Name: Dual port serial"* ]]
@@ -31,16 +30,14 @@ expected_types_text() {
 }
 
 @test "types -p mbochs: descriptions and names" {
-    mdev types -p mbochs
-    expect_success
+    mdev_ok types -p mbochs
     expected=$(expected_types_text mbochs)
     [ "$output" = "$expected" ] || fail_with "expected:"$'\n'"$expected"
     [[ "$output" == *"    Description: virtual display, 64 MB video memory"* ]]
 }
 
 @test "types: lists all three parents" {
-    mdev types
-    expect_success
+    mdev_ok types
     for p in mbochs mdpy mtty; do
         grep -qx "$p" <<<"$output" || fail_with "parent $p missing"
     done
@@ -50,8 +47,7 @@ expected_types_text() {
 }
 
 @test "types --dumpjson: available_instances are numbers equal to sysfs" {
-    mdev types --dumpjson
-    expect_success
+    mdev_ok types --dumpjson
     # one line per type: parent type available_instances type-of-it device_api
     flat=$(jq -r '.[] | to_entries[] | .key as $p | .value[] | to_entries[] |
                   "\($p) \(.key) \(.value.available_instances) \(.value.available_instances | type) \(.value.device_api)"' <<<"$output") \
@@ -69,8 +65,7 @@ expected_types_text() {
 }
 
 @test "types --dumpjson -p mtty: only mtty" {
-    mdev types --dumpjson -p mtty
-    expect_success
+    mdev_ok types --dumpjson -p mtty
     [ "$(jq -c '[.[] | keys[]]' <<<"$output")" = '["mtty"]' ]
     [ "$(json_type_field "$output" mtty mtty-1 available_instances)" = 24 ]
 }
@@ -78,28 +73,23 @@ expected_types_text() {
 @test "types follows the shared mtty port pool after a device is created" {
     u=$(uuid 1)
     sysfs_create mtty mtty-2 "$u"
-    mdev types --dumpjson -p mtty
-    expect_success
+    mdev_ok types --dumpjson -p mtty
     [ "$(json_type_field "$output" mtty mtty-2 available_instances)" = 11 ]
     [ "$(json_type_field "$output" mtty mtty-1 available_instances)" = 22 ]
-    mdev types -p mtty
-    expect_success
+    mdev_ok types -p mtty
     [ "$output" = "$(expected_types_text mtty)" ]
     [[ "$output" == *"Available instances: 22"* ]]
 }
 
 @test "types after one mbochs-large: pools of all mbochs types shrink (4/16/64 -> 3/12/48)" {
     u=$(uuid 1)
-    mdev start -p mbochs -t mbochs-large -u "$u"
-    expect_success
+    mdev_ok start -p mbochs -t mbochs-large -u "$u"
     active "$u"
-    mdev types --dumpjson -p mbochs
-    expect_success
+    mdev_ok types --dumpjson -p mbochs
     [ "$(json_type_field "$output" mbochs mbochs-large available_instances)" = 3 ]
     [ "$(json_type_field "$output" mbochs mbochs-medium available_instances)" = 12 ]
     [ "$(json_type_field "$output" mbochs mbochs-small available_instances)" = 48 ]
-    mdev stop -u "$u"
-    expect_success
+    mdev_ok stop -u "$u"
     mdev types --dumpjson -p mbochs
     [ "$(json_type_field "$output" mbochs mbochs-large available_instances)" = 4 ]
     [ "$(json_type_field "$output" mbochs mbochs-small available_instances)" = 64 ]
@@ -107,10 +97,8 @@ expected_types_text() {
 
 @test "types after one mdpy device: the per-parent pool of all mdpy types shrinks (4 -> 3)" {
     u=$(uuid 1)
-    mdev start -p mdpy -t mdpy-hd -u "$u"
-    expect_success
-    mdev types --dumpjson -p mdpy
-    expect_success
+    mdev_ok start -p mdpy -t mdpy-hd -u "$u"
+    mdev_ok types --dumpjson -p mdpy
     for t in mdpy-vga mdpy-xga mdpy-hd; do
         [ "$(json_type_field "$output" mdpy "$t" available_instances)" = 3 ] || fail_with "$t"
     done
