@@ -200,6 +200,7 @@ static int cmp_uuid(const void *pa, const void *pb)
 
 struct group {
 	const char *parent;
+	size_t seen;	    /* its number in the order parents were first met */
 	size_t count, next; /* devices in it; where its next one goes */
 };
 
@@ -211,7 +212,7 @@ static int cmp_group(const void *pa, const void *pb)
 /*
  * Sorts L by parent, then UUID.  Devices are first grouped by parent through
  * a hash table, so parent names are compared once per parent rather than in
- * every comparison: a tenth of the instructions of one qsort over thousands.
+ * every comparison: 40% of the instructions of one qsort over thousands.
  */
 static void sort_active(struct active_list *l)
 {
@@ -232,7 +233,8 @@ static void sort_active(struct active_list *l)
 		     h = (h + 1) & mask)
 			;
 		if (!slot[h]) {
-			groups[ngroups] = (struct group){ .parent = l->v[i].parent };
+			groups[ngroups] =
+				(struct group){ .parent = l->v[i].parent, .seen = ngroups };
 			slot[h] = ++ngroups;
 		}
 		group_of[i] = slot[h] - 1;
@@ -240,11 +242,9 @@ static void sort_active(struct active_list *l)
 	}
 	/* the groups in parent order; RANK maps a first-seen number to its place */
 	rank = slot; /* reused: the hash table is done with */
-	for (size_t g = 0; g < ngroups; g++)
-		groups[g].next = g;
 	qsort(groups, ngroups, sizeof(*groups), cmp_group);
 	for (size_t g = 0, at = 0; g < ngroups; g++) {
-		rank[groups[g].next] = g;
+		rank[groups[g].seen] = g;
 		groups[g].next = at;
 		at += groups[g].count;
 	}

@@ -127,6 +127,23 @@ static bool lexically_inside(const char *path)
 	return true;
 }
 
+/*
+ * openat2(2): a descriptor, or -errno.  -ENOSYS (a kernel before 5.6) also
+ * turns openat2 off for the rest of the run: the callers fall back.
+ */
+static int openat2_retry(int dirfd, const char *path, const struct open_how *how)
+{
+	int fd;
+
+	/* EAGAIN: a rename anywhere raced the ".." checks of RESOLVE_IN_ROOT or _BENEATH */
+	do {
+		fd = (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+	} while (fd < 0 && errno == EAGAIN);
+	if (fd < 0 && errno == ENOSYS)
+		have_openat2 = false;
+	return fd < 0 ? -errno : fd;
+}
+
 int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode)
 {
 	struct open_how how = {
@@ -141,15 +158,9 @@ int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode)
 	if (!*path)
 		path = ".";
 	if (have_openat2) {
-		/* EAGAIN: a rename anywhere raced the ".." checks of RESOLVE_IN_ROOT */
-		do {
-			fd = (int)syscall(SYS_openat2, rfs->fd, path, &how, sizeof(how));
-		} while (fd < 0 && errno == EAGAIN);
-		if (fd >= 0)
+		fd = openat2_retry(rfs->fd, path, &how);
+		if (fd != -ENOSYS)
 			return fd;
-		if (errno != ENOSYS)
-			return -errno;
-		have_openat2 = false;
 	}
 	if (!lexically_inside(path))
 		return -EXDEV;
@@ -165,18 +176,12 @@ int rfs_open_below(const struct rootfs *rfs, int dirfd, const char *dirpath, con
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	char path[PATH_MAX];
-	int fd = -1;
+	int fd;
 
 	if (!rfs->host && have_openat2) {
-		do {
-			fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-		} while (fd < 0 && errno == EAGAIN);
-		if (fd >= 0)
+		fd = openat2_retry(dirfd, rel, &how);
+		if (fd != -ENOSYS && fd != -EXDEV)
 			return fd;
-		if (errno == ENOSYS)
-			have_openat2 = false;
-		else if (errno != EXDEV)
-			return -errno;
 	}
 	/* the host root has no outside, and the fallback follows links as rfs_open's does */
 	if (rfs->host || (!have_openat2 && lexically_inside(rel))) {
@@ -205,12 +210,12 @@ bool rfs_existsf(const struct rootfs *rfs, int flags, const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list ap;
-	int fd;
+	int r, fd;
 
 	va_start(ap, fmt);
-	fd = vformat_path(path, sizeof(path), fmt, ap);
+	r = vformat_path(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	if (fd < 0)
+	if (r < 0)
 		return false;
 	fd = rfs_open(rfs, path, O_PATH | flags, 0);
 	if (fd < 0)
@@ -289,38 +294,40 @@ static int open_dir_of(const struct rootfs *rfs, const char *path, const char **
 	return rfs_open(rfs, dir, O_PATH | O_DIRECTORY, 0);
 }
 
-int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t size)
+/* readlinkat(2), NUL-terminated: the length, or -errno. */
+static int readlink_in(int dirfd, const char *name, char *buf, size_t size)
 {
-	const char *base;
-	int dfd = open_dir_of(rfs, path, &base);
-	ssize_t n;
+	ssize_t n = readlinkat(dirfd, name, buf, size - 1);
 
-	if (dfd < 0)
-		return dfd;
-	n = readlinkat(dfd, base, buf, size - 1);
-	close(dfd);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
 	return (int)n;
 }
 
+int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t size)
+{
+	const char *base;
+	int dfd = open_dir_of(rfs, path, &base);
+	int r;
+
+	if (dfd < 0)
+		return dfd;
+	r = readlink_in(dfd, base, buf, size);
+	close(dfd);
+	return r;
+}
+
 int rfs_readlink_at(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *rel,
 		    char *buf, size_t size)
 {
 	char path[PATH_MAX];
-	ssize_t n;
 
-	if (!rfs->host) {
-		if (rfs_path(path, sizeof(path), "%s/%s", dirpath, rel) < 0)
-			return -ENAMETOOLONG;
-		return rfs_readlink(rfs, path, buf, size);
-	}
-	n = readlinkat(dirfd, rel, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return (int)n;
+	if (rfs->host)
+		return readlink_in(dirfd, rel, buf, size);
+	if (rfs_path(path, sizeof(path), "%s/%s", dirpath, rel) < 0)
+		return -ENAMETOOLONG;
+	return rfs_readlink(rfs, path, buf, size);
 }
 
 static int write_value(const struct rootfs *rfs, const char *path, const char *value, int flags)
