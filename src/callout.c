@@ -493,7 +493,7 @@ static void notify(struct co_call *call, int state)
 	char *input;
 
 	if (!set->n)
-		return; /* the usual case: no JSON to build for nobody */
+		return; /* the usual case: no scripts, so no JSON to build */
 	input = config_compact(call->cfg);
 
 	for (size_t i = 0; i < set->n; i++) {

@@ -148,8 +148,8 @@ void json_add_string(struct sbuf *b, const char *s)
 		if (!*p)
 			break;
 		if (kind[*p] == 2) {
-			sb_add(b, "\xef\xbf\xbd",
-			       3); /* as json_str: invalid UTF-8 becomes U+FFFD */
+			/* as json_str: invalid UTF-8 becomes U+FFFD */
+			sb_add(b, "\xef\xbf\xbd", 3);
 		} else if (*p < sizeof(short_esc) && short_esc[*p]) {
 			sb_addc(b, '\\');
 			sb_addc(b, short_esc[*p]);
