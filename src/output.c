@@ -84,13 +84,20 @@ void json_add(struct sbuf *b, const json_t *value, int indent)
 	free(buf);
 }
 
+/* Writes out B and frees it. */
+static void write_free(FILE *f, struct sbuf *b)
+{
+	if (b->len)
+		fwrite(b->p, 1, b->len, f);
+	sb_free(b);
+}
+
 void json_emit(FILE *f, const json_t *value, int indent)
 {
 	struct sbuf b = { 0 };
 
 	json_add(&b, value, indent);
-	fwrite(b.p, 1, b.len, f);
-	sb_free(&b);
+	write_free(f, &b);
 }
 
 void json_add_compact(struct sbuf *b, const json_t *value)
@@ -107,8 +114,7 @@ void json_emit_compact(FILE *f, const json_t *value)
 	struct sbuf b = { 0 };
 
 	json_add_compact(&b, value);
-	fwrite(b.p, 1, b.len, f);
-	sb_free(&b);
+	write_free(f, &b);
 }
 
 char *json_dump_text(const json_t *value)
@@ -179,9 +185,7 @@ void outbuf_item_done(struct outbuf *o)
 
 void outbuf_finish(struct outbuf *o)
 {
-	if (o->b.len)
-		fwrite(o->b.p, 1, o->b.len, o->f);
-	sb_free(&o->b);
+	write_free(o->f, &o->b);
 }
 
 /* Ends what was open before a new group starts. */
