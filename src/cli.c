@@ -239,9 +239,12 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 		case ':':
 			return usage_error(ctx, "option '%s' needs a value", argv[optind - 1]);
 		case '?':
-			if (optopt >= 256)
-				return usage_error(ctx, "option '--%s' takes no value",
-						   opt_defs[optopt - 256].name);
+			if (optopt >= 256 || optopt == 'h') {
+				const char *w = argv[optind - 1];
+
+				return usage_error(ctx, "option '%.*s' takes no value",
+						   (int)strcspn(w, "="), w);
+			}
 			if (optopt)
 				return usage_error(ctx, "unknown option '-%c'", optopt);
 			return usage_error(ctx, "unknown option '%s'", argv[optind - 1]);

@@ -83,6 +83,9 @@ static void note_opt(struct line_state *st, int id, const char *val)
 {
 	if (id < OPT_COUNT)
 		st->seen |= OPTBIT(id);
+	/* a value glued to a flag (--help=x) is an error getopt reports: nothing to keep */
+	if (!opt_has_arg(id))
+		return;
 	if (val)
 		st->val[id] = val;
 	else if (opt_takes_next(id))

@@ -104,7 +104,8 @@ int shell_split(const char *line, struct strv *words, struct split_end *end)
 		strv_push(words, buf);
 	}
 	free(buf);
-	end->in_word = in_word || end->escape;
+	/* a lone trailing backslash escapes what is not typed yet: it starts no word */
+	end->in_word = in_word;
 	end->quote = quote;
 	return quote || end->escape ? -1 : 0;
 }

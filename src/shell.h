@@ -15,7 +15,7 @@ int shell_run(struct ctx *ctx, dispatch_fn dispatch, bool keep_going);
 
 /* How a split text ended; completion needs to know what the cursor is in. */
 struct split_end {
-	bool in_word; /* the last word runs to the end of the text */
+	bool in_word; /* the last word of WORDS runs to the end of the text */
 	bool comment; /* the text ends in a comment */
 	char quote;   /* the quote left open, or 0 */
 	bool escape;  /* the text ends with an unescaped backslash */

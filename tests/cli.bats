@@ -401,3 +401,10 @@ $U2 mtty mtty-2 manual
 	[ "$(printf '%s' "$output" | wc -l)" -eq 2 ]
 	[ -z "$stderr" ]
 }
+
+@test "a value glued to a flag is named in the usage error" {
+	run -2 --separate-stderr mdevadm list --help=x
+	[ "$stderr" = "mdevadm list: option '--help' takes no value (try 'mdevadm list --help')" ]
+	run -2 --separate-stderr mdevadm list --dumpjson=1
+	[ "$stderr" = "mdevadm list: option '--dumpjson' takes no value (try 'mdevadm list --help')" ]
+}

@@ -260,6 +260,29 @@ help_options() {
 	[[ $output == *"$U3"* ]]
 }
 
+@test "__complete: a value glued to a flag (--help=x, --h=x, --=1) is not kept (was a crash)" {
+	local line
+	# the value used to be stored one past the end of the per-option array, and the next word
+	# far outside it: SIGSEGV
+	for line in 'mdevadm list --help=x y ' 'mdevadm list --h=x y ' 'mdevadm list --he=x ' \
+		'mdevadm shell --=1 y ' 'mdevadm list --dumpjson=1 -u ' 'mdevadm stop --force=1 -'; do
+		run mdevadm __complete "$line"
+		[ "$status" -eq 0 ] || _fail "__complete '$line' exited $status"
+	done
+	expect 'mdevadm shell --=1 ' --keep-going --help
+	expect 'mdevadm stop --force=1 --u' --uuid
+}
+
+@test "__complete: a trailing backslash starts no word (a lone one was a crash)" {
+	run mdevadm __complete '\'
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# the cursor is after `list`, not in it: list's arguments, not the command's name
+	expect 'mdevadm list \' --defined --dumpjson --help --parent --uuid --verbose
+	expect 'mdevadm stop -u \' "$U1" "$U2"
+	expect 'mdevadm \' $(table_commands)
+}
+
 # -- bash -------------------------------------------------------------------------------------
 
 BASH_COMPLETION_SCRIPT=/usr/share/bash-completion/bash_completion

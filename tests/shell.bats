@@ -383,6 +383,29 @@ wait_exit() {
 	wait_screen '^mdevadm> exit$'
 }
 
+@test "interactive: TAB on malformed lines neither crashes nor ends the session" {
+	mk_samples
+	mk_active mtty mtty-1 "$U1"
+	tmux_start
+	# a value glued to --help, and a lone backslash: both were a SIGSEGV on TAB
+	typein 'list --help=x y '
+	keys Tab Tab
+	keys C-u
+	typein '\'
+	keys Tab Tab
+	keys C-u
+	typein 'stop -u \'
+	keys Tab
+	wait_screen "^mdevadm> stop -u $U1$"
+	keys C-u Enter
+	typein 'list'
+	keys Enter
+	wait_screen "^$U1 mtty mtty-1 manual$"
+	keys C-d
+	wait_exit
+	[ "$status" -eq 0 ]
+}
+
 @test "interactive: a failing command, Ctrl-C, history, Ctrl-D" {
 	mk_samples
 	tmux_start
