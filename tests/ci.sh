@@ -15,7 +15,7 @@ step "autoreconf"
 autoreconf -fi >/dev/null
 
 step "clang-format"
-clang-format --dry-run --Werror src/*.c src/*.h tests/*.c bench/*.c
+clang-format --dry-run --Werror $(find src -name "*.[ch]") tests/*.c bench/*.c
 
 step "every test file is run by make check"
 for f in tests/*.bats; do

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/definition.h"
+#include "libmdev/definition.h"
 
 static const char *const plain[] = {
 	/* as mdevctl and mdevadm write them: the scanner must take these */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# readline and libudev are loaded by the commands that need them (src/lazylib.c), so every other
+# readline and libudev are loaded by the commands that need them (src/basic/lazylib.c), so every other
 # command starts without mapping them, and runs when they cannot be loaded at all.
 
 load test_helper

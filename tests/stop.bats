@@ -118,3 +118,34 @@ rmfile() { printf '%s/%s/%s/remove' "$ROOT" "$(parent_path "$1")" "$2"; }
 	renamer_stop
 	[ "$fails" -eq 0 ] || _fail "$fails of 60 stops failed, first: $first"
 }
+
+@test "stop: a device a process holds is refused, naming the process; nothing is written" {
+	tree
+	mk_holder 4242 /dev/vfio/3 qemu-system-x86_64 -name guest=vm1
+	mk_holder 4243 /dev/vfio/devices/vfio0 qemu-system-x86_64 -name guest=vm2
+	mk_holder 99 /dev/vfio/4 qemu-system-x86_64 -name guest=other
+	run_exact -1 mdevadm stop -u "$U1"
+	[ "$stderr" = "mdevadm: cannot stop $U1: in use by 4242 (qemu-system-x86_64 -name guest=vm1), 4243 (qemu-system-x86_64 -name guest=vm2) (--force stops it anyway, waiting until it is released)"$'\n' ]
+	assert_no_write "$(rmfile mtty "$U1")"
+	# the other device's holder does not hold this one
+	rm -r "$ROOT/proc/99"
+	run_exact -0 mdevadm stop -u "$U2"
+	assert_written "$(rmfile mtty "$U2")" 1
+}
+
+@test "stop --force: a held device is removed all the same" {
+	tree
+	mk_holder 4242 /dev/vfio/3 qemu-system-x86_64
+	run_exact -0 mdevadm stop --force -u "$U1"
+	assert_written "$(rmfile mtty "$U1")" 1
+}
+
+@test "stop: processes that hold other files, or none, do not count" {
+	tree
+	mk_holder 10 /dev/vfio/30 other
+	mk_holder 11 /dev/vfio/devices/vfio30 other
+	mkdir -p "$ROOT/proc/12" "$ROOT/proc/self/fd" "$ROOT/proc/not-a-pid/fd"
+	ln -s /dev/vfio/3 "$ROOT/proc/not-a-pid/fd/1"
+	run_exact -0 mdevadm stop -u "$U1"
+	assert_written "$(rmfile mtty "$U1")" 1
+}

@@ -241,6 +241,18 @@ mk_active() {
 	[ "$avail" -le 0 ] || _put "$t/available_instances" "$((avail - 1))"$'\n'
 }
 
+# mk_holder PID NODE ARG...: a process PID (proc/PID in the tree) with NODE (/dev/...) open as
+# its fd 5, and ARG... as its command line.
+mk_holder() {
+	local pid=$1 node=$2
+	shift 2
+	mkdir -p "$ROOT/proc/$pid/fd"
+	ln -sfn /dev/null "$ROOT/proc/$pid/fd/0"
+	ln -sfn "$node" "$ROOT/proc/$pid/fd/5"
+	printf '%s\0' "$@" >"$ROOT/proc/$pid/cmdline"
+	printf '%s\n' "${1##*/}" >"$ROOT/proc/$pid/comm"
+}
+
 # mk_config PARENT UUID JSON: write etc/mdevctl.d/PARENT/UUID verbatim (JSON "-": from stdin).
 mk_config() {
 	local cfg="etc/mdevctl.d/$1/$2"

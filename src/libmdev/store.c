@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The on-disk store of definitions: atomic writes, lenient reads, the writers lock. */
+#include "libmdev/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "basic/output.h"
+
+#define LOCK_PATH "run/lock/mdevadm.lock"
+
+/*
+ * Reads a config into BUF when it fits, else into a malloc'd *HEAP.  A short
+ * read is the end: a regular file is read whole, and a FIFO, opened without
+ * blocking, reads as empty; one read saves a system call per device.
+ */
+static int read_config(int fd, char *buf, size_t size, char **heap, size_t *len)
+{
+	ssize_t n = read_retry(fd, buf, size - 1);
+
+	*heap = NULL;
+	if (n < 0)
+		return -errno;
+	if ((size_t)n < size - 1) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+		return 0;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return read_all_fd(fd, CONFIG_MAX_SIZE, heap, len);
+}
+
+#define CONFIG_OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+
+/* Reads and parses PARENT/UUID from FD, the result of opening it. */
+static int load_opened(int fd, const char *parent, const char *uuid, struct mdev_config *cfg,
+		       struct mdev_error *err)
+{
+	char why[512], buf[4096], *heap;
+	size_t len;
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return -ENOENT;
+	if (fd < 0)
+		return mdev_errorf(err, -fd, "unreadable config /" CONFIG_DIR "/%s/%s: %s", parent,
+				   uuid, fd == -ELOOP ? "it is a symbolic link" : strerror(-fd));
+	r = read_config(fd, buf, sizeof(buf), &heap, &len);
+	close(fd);
+	if (r < 0)
+		return mdev_errorf(err, -r, "unreadable config /" CONFIG_DIR "/%s/%s: %s", parent,
+				   uuid, strerror(-r));
+	r = config_parse(heap ? heap : buf, len, cfg, why, sizeof(why));
+	free(heap);
+	if (r < 0)
+		return mdev_errorf(err, EINVAL, "invalid config /" CONFIG_DIR "/%s/%s: %s", parent,
+				   uuid, why);
+	return 0;
+}
+
+int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
+	       struct mdev_config *cfg, struct mdev_error *err)
+{
+	int fd = rfs_openf(rfs, CONFIG_OPEN_FLAGS, CONFIG_DIR "/%s/%s", parent, uuid);
+
+	return load_opened(fd, parent, uuid, cfg, err);
+}
+
+int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
+	       const struct mdev_config *cfg, struct mdev_error *err)
+{
+	char path[PATH_MAX];
+	json_t *root;
+	char *text;
+	int dfd, r;
+
+	/* dot names are the store's temporary files, and scripts.d is not a parent */
+	if (!rfs_valid_name(parent) || parent[0] == '.' || strcmp(parent, "scripts.d") == 0)
+		return mdev_errorf(err, EINVAL, "invalid parent name '%s'", parent);
+	rfs_path(path, sizeof(path), CONFIG_DIR "/%s", parent);
+	r = rfs_mkdirs(rfs, path);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot create /%s: %s", path, strerror(-r));
+	dfd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
+	if (dfd < 0)
+		return mdev_errorf(err, -dfd, "cannot open /%s: %s", path, strerror(-dfd));
+	root = config_to_json(cfg);
+	text = json_dump_text(root);
+	json_decref(root);
+	r = rfs_replace_at(dfd, uuid, text, strlen(text), 0644);
+	free(text);
+	close(dfd);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot write config /%s/%s: %s", path, uuid,
+				   strerror(-r));
+	return 0;
+}
+
+int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
+		 struct mdev_error *err)
+{
+	int dfd, r = 0;
+
+	dfd = rfs_openf(rfs, O_RDONLY | O_DIRECTORY, CONFIG_DIR "/%s", parent);
+	if (dfd < 0)
+		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
+				   strerror(-dfd));
+	if (unlinkat(dfd, uuid, 0) < 0)
+		r = -errno;
+	else if (fsync(dfd) < 0)
+		r = -errno;
+	close(dfd);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot remove config /" CONFIG_DIR "/%s/%s: %s",
+				   parent, uuid, strerror(-r));
+	return 0;
+}
+
+int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err)
+{
+	struct strv all = { 0 }, files = { 0 };
+	int r = rfs_scandir(rfs, CONFIG_DIR, SCAN_DIRS, &all, &files);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot list /" CONFIG_DIR ": %s", strerror(-r));
+	for (size_t i = 0; i < all.n; i++)
+		if (strcmp(all.v[i], "scripts.d") != 0)
+			strv_push(out, all.v[i]);
+	for (size_t i = 0; i < files.n; i++)
+		warnf("ignoring /" CONFIG_DIR "/%s: not a directory of definitions", files.v[i]);
+	strv_free(&all);
+	strv_free(&files);
+	return 0;
+}
+
+int store_dir_open(const struct rootfs *rfs, const char *parent, struct store_dir *d,
+		   struct mdev_error *err)
+{
+	*d = (struct store_dir){ .fd = -1, .parent = parent };
+	if (rfs_path(d->path, sizeof(d->path), CONFIG_DIR "/%s", parent) < 0)
+		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", parent);
+	d->fd = rfs_open(rfs, d->path, O_RDONLY | O_DIRECTORY, 0);
+	if (d->fd == -ENOENT || d->fd == -ENOTDIR) {
+		d->fd = -1;
+		return 0;
+	}
+	if (d->fd < 0)
+		return mdev_errorf(err, -d->fd, "cannot open /%s: %s", d->path, strerror(-d->fd));
+	return 0;
+}
+
+int store_dir_list(struct store_dir *d, struct mdev_error *err)
+{
+	struct strv all = { 0 };
+	int r = d->fd < 0 ? 0 : rfs_scandir_fd(d->fd, 0, &all, NULL);
+
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot list /%s: %s", d->path, strerror(-r));
+	for (size_t i = 0; i < all.n; i++) {
+		if (uuid_is_canonical(all.v[i]))
+			strv_push(&d->uuids, all.v[i]);
+		else
+			warnf("ignoring /%s/%s: file name is not a UUID", d->path, all.v[i]);
+	}
+	strv_free(&all);
+	return 0;
+}
+
+int store_dir_load(const struct rootfs *rfs, const struct store_dir *d, const char *uuid,
+		   struct mdev_config *cfg, struct mdev_error *err)
+{
+	int fd = d->fd < 0 ? -ENOENT : rfs_open_below(rfs, d->fd, d->path, uuid, CONFIG_OPEN_FLAGS);
+
+	return load_opened(fd, d->parent, uuid, cfg, err);
+}
+
+void store_dir_close(struct store_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	strv_free(&d->uuids);
+}
+
+int store_lock(const struct rootfs *rfs, struct mdev_error *err)
+{
+	int fd, r;
+
+	r = rfs_mkdirs(rfs, "run/lock");
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot create /run/lock: %s", strerror(-r));
+	fd = rfs_open(rfs, LOCK_PATH, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return mdev_errorf(err, -fd, "cannot open lock /" LOCK_PATH ": %s", strerror(-fd));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			r = errno;
+			close(fd);
+			return mdev_errorf(err, r, "cannot lock /" LOCK_PATH ": %s", strerror(r));
+		}
+	}
+	return fd;
+}
+
+void store_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int store_find(const struct rootfs *rfs, const char *uuid, const char *only_parent,
+	       struct strv *parents, struct mdev_error *err)
+{
+	struct strv all = { 0 };
+	int r = 0;
+
+	if (only_parent)
+		strv_push(&all, only_parent);
+	else
+		r = store_parents(rfs, &all, err);
+	for (size_t i = 0; r == 0 && i < all.n; i++) {
+		if (rfs_existsf(rfs, O_NOFOLLOW, CONFIG_DIR "/%s/%s", all.v[i], uuid))
+			strv_push(parents, all.v[i]);
+	}
+	strv_free(&all);
+	return r;
+}
