@@ -52,3 +52,32 @@ commands() {
 		grep -q -- "$c" "$BATS_TEST_DIRNAME/../NEWS" || _fail "NEWS never mentions '$c'"
 	done
 }
+
+# json_fields: the member names of the objects the --dumpjson outputs print on the demo tree
+# (not the parent, UUID and type names that key them), one a line.
+json_fields() {
+	local demo=$BATS_TEST_DIRNAME/../contrib/demo
+	{
+		"$MDEVADM" --root "$demo" list --dumpjson
+		"$MDEVADM" --root "$demo" list -d --dumpjson
+	} | jq -r '.[][][][] | keys[]'
+	"$MDEVADM" --root "$demo" types --dumpjson | jq -r '.[][][][] | keys[]'
+	"$MDEVADM" --root "$demo" groups --dumpjson |
+		jq -r '.[] | keys[], (.devices[], .reserved_regions[] | keys[])'
+}
+
+@test "docs: mdevctl.d(5) documents every field of the JSON outputs" {
+	command -v jq >/dev/null || skip "jq is not installed"
+	local page=$BATS_TEST_DIRNAME/../man/mdevctl.d.5 f n=0
+	for f in $(json_fields | sort -u); do
+		grep -q "^\\\\fB$f\\\\fR\|^\.B $f\$\|\\\\fB$f\\\\fR" "$page" ||
+			_fail "man/mdevctl.d.5 does not document the JSON field '$f'"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 20 ]
+	# and the monitor's, from the command's own list (monitor.bats pins the output down)
+	for f in event uuid parent type timestamp; do
+		sed -n '/^\.SS monitor/,/^\.S[SH]/p' "$page" | grep -qx "\.B $f" ||
+			_fail "mdevctl.d(5) monitor section lacks '$f'"
+	done
+}

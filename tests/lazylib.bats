@@ -58,3 +58,73 @@ without_libs() {
 	assert_stderr_line "mdevadm: cannot monitor events: no kernel events: cannot load libudev.so.1: *"
 	[ "$output" = "" ]
 }
+
+# dlopen_notes: the JSON of every FDO note of type 0x407c0c0a in the binary's .note.dlopen
+# section (systemd's "ELF dlopen metadata"), one a line.
+dlopen_notes() {
+	local sec=$BATS_TEST_TMPDIR/note off=0 size namesz descsz type pad
+	objcopy -O binary --only-section=.note.dlopen "$MDEVADM" "$sec"
+	size=$(stat -c %s "$sec")
+	while [ "$off" -lt "$size" ]; do
+		read -r namesz descsz type < <(od -An -tu4 -j "$off" -N 12 "$sec")
+		pad=$(((namesz + 3) / 4 * 4))
+		if [ "$type" -eq $((0x407c0c0a)) ] &&
+			[ "$(tail -c +$((off + 13)) "$sec" | head -c "$namesz" | tr -d '\0')" = FDO ]; then
+			tail -c +$((off + 13 + pad)) "$sec" | head -c "$descsz" | tr -d '\0'
+			echo
+		fi
+		off=$((off + 12 + pad + (descsz + 3) / 4 * 4))
+	done
+}
+
+# note_sonames: the sonames the notes name, sorted, one a line.
+note_sonames() {
+	dlopen_notes | jq -r '(if type == "array" then .[] else . end) | .soname |
+		(if type == "array" then .[] else . end)' | sort
+}
+
+@test "lazylib: a .note.dlopen names the readline and libudev the binary loads, as JSON" {
+	command -v readelf >/dev/null && command -v objcopy >/dev/null || skip "binutils are not installed"
+	command -v jq >/dev/null || skip "jq is not installed"
+	# binutils 2.40 exits 1 on a note type it does not know, and newer ones name it
+	run_exact readelf -n "$MDEVADM"
+	[[ $output == *"Displaying notes found in: .note.dlopen"$'\n'*$'\n'"  FDO "* ]]
+	run_exact -0 dlopen_notes
+	[ "$(grep -c . <<<"$output")" -ge 1 ]
+	# every entry carries the convention's keys, with a priority it defines
+	jq -e -s '[.[] | (if type == "array" then .[] else . end)] | length == 2 and all(
+		(.feature | type == "string") and (.description | type == "string") and
+		(.priority | IN("required", "recommended", "suggested")) and
+		(.soname | type == "array" and length > 0))' <<<"$output" >/dev/null
+	# the readline soname follows the headers built against, as src/basic/lazylib.c says
+	local major
+	major=$(sed -n 's/^#define RL_VERSION_MAJOR[[:space:]]*\([0-9]*\).*/\1/p' \
+		/usr/include/readline/readline.h)
+	[ "$(note_sonames)" = "libreadline.so.${major:-8}"$'\n'"libudev.so.1" ]
+}
+
+# loaded_by CMD...: the libraries that mdevadm dlopen()ed while CMD ran, sorted, one a line.
+loaded_by() {
+	local d=$BATS_TEST_TMPDIR/ld
+	rm -rf "$d" && mkdir -p "$d"
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$d/log" "$@" >/dev/null 2>&1 </dev/null 3>&- || true
+	cat "$d"/log.* 2>/dev/null |
+		sed -n "s|^ *[0-9]*:[[:space:]]*file=\([^ ]*\) \[0\];  dynamically loaded by $MDEVADM \[0\]\$|\1|p" |
+		sort -u
+}
+
+@test "lazylib: the note's sonames are what the shell and monitor really dlopen()" {
+	need_root "a private mount namespace for monitor"
+	command -v objcopy >/dev/null && command -v jq >/dev/null || skip "binutils or jq missing"
+	command -v script >/dev/null || skip "script(1) is not installed"
+	mkdir -p "$ROOT/sys/class/mdev_bus" "$ROOT/sys/bus/mdev/devices"
+	local loaded
+	# the interactive shell (a terminal; script(1) may pass on the end of input before readline
+	# reads, so a time limit: the library is loaded by then), and monitor on the host's /sys
+	loaded=$(loaded_by timeout -k 1 5 script -qec "'$MDEVADM' --root '$ROOT' shell" /dev/null
+		loaded_by unshare -m sh -c 'mount --bind "$1/sys" /sys && exec timeout 2 "$2" monitor' \
+			sh "$ROOT" "$MDEVADM")
+	[ "$(grep -c . <<<"$loaded")" -eq 2 ] || _fail "expected two dlopen()s, saw: $loaded"
+	[ "$(sort <<<"$loaded")" = "$(note_sonames)" ] ||
+		_fail "dlopen()ed: $loaded" "the note names: $(note_sonames)"
+}

@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -11,6 +12,37 @@
 /* Same major version, same ABI: the soname follows the headers built against. */
 #define READLINE_SONAME "libreadline.so." STR(RL_VERSION_MAJOR)
 #define UDEV_SONAME "libudev.so.1"
+
+/*
+ * A dlopen() is invisible to packaging tools (NEEDED, dpkg-shlibdeps, rpm's
+ * find-requires): an ELF note names the libraries after systemd's "dlopen
+ * metadata" convention (https://systemd.io/ELF_DLOPEN_METADATA/), a JSON array
+ * in a .note.dlopen section of type 0x407c0c0a owned by "FDO".  Both are
+ * "recommended": every command but the interactive shell, monitor and start
+ * --wait runs without them.  tests/lazylib.bats checks these are the sonames
+ * loaded.
+ */
+#define DLOPEN_FEATURE(feature, description, soname)                                               \
+	"{\"feature\":\"" feature "\",\"description\":\"" description                              \
+	"\",\"priority\":\"recommended\",\"soname\":[\"" soname "\"]}"
+#define READLINE_FEATURE                                                                           \
+	DLOPEN_FEATURE("readline", "line editing, history and completion in the shell",            \
+		       READLINE_SONAME)
+#define UDEV_FEATURE DLOPEN_FEATURE("udev", "udev events for monitor and start --wait", UDEV_SONAME)
+#define DLOPEN_JSON "[" READLINE_FEATURE "," UDEV_FEATURE "]"
+
+static const struct {
+	uint32_t namesz, descsz, type;
+	char owner[4];
+	/* zero-padded to the 4-byte alignment of notes */
+	char json[(sizeof(DLOPEN_JSON) + 3) & ~(size_t)3];
+} dlopen_note __attribute__((used, section(".note.dlopen"), aligned(4))) = {
+	.namesz = sizeof("FDO"),
+	.descsz = sizeof(DLOPEN_JSON),
+	.type = 0x407c0c0a,
+	.owner = "FDO",
+	.json = DLOPEN_JSON,
+};
 
 /*
  * Opens SONAME and resolves NAMES into SLOTS.  The handle stays open for the
