@@ -247,6 +247,7 @@ void complete_value(const struct rootfs *rfs, const struct line_state *st, int i
 		add_groups(rfs, prefix, c);
 		break;
 	case OPT_JSONFILE:
+	case OPT_FILE:
 		c->kind = COMPLETE_FILES;
 		break;
 	default: /* free text: attribute names, values, indexes */
