@@ -141,9 +141,10 @@ void apply_report_free(struct apply_report *rep)
 	strv_free(&rep->leftover);
 }
 
-/* One step of the plan, or (UNDO) the step that reverses it. */
+/* One step of the plan, or (UNDO) the step that reverses it, restoring SAVED. */
 static int do_step(const struct apply_ctx *ax, const struct cur_state *st,
-		   const struct plan_action *a, bool undo, struct mdev_error *err)
+		   const struct plan_action *a, bool undo, const struct apply_saved *saved,
+		   struct mdev_error *err)
 {
 	static const enum plan_op inverse[] = {
 		[OP_STOP] = OP_START,	 [OP_UNDEFINE] = OP_DEFINE, [OP_DEFINE] = OP_UNDEFINE,
@@ -153,14 +154,18 @@ static int do_step(const struct apply_ctx *ax, const struct cur_state *st,
 	/* the definition a step stores or starts with: the old one when undoing */
 	const struct mdev_config *cfg = a->after;
 
+	struct apply_step s = { op, a->parent, a->id, a->type, NULL, undo, saved };
+
 	if (a->op == OP_STOP || a->op == OP_UNDEFINE || (undo && a->op == OP_MODIFY))
 		cfg = a->before;
-	return backend_of(st, a->parent)->step(ax, op, a->parent, a->id, a->type, cfg, undo, err);
+	s.cfg = cfg;
+	return backend_of(st, a->parent)->step(ax, &s, err);
 }
 
 /* Undoes steps [0, UPTO) in reverse order, telling REP what was undone and what was not. */
 static void roll_back(const struct apply_ctx *ax, const struct cur_state *st,
-		      const struct plan *plan, size_t upto, struct apply_report *rep)
+		      const struct plan *plan, const struct apply_saved *saved, size_t upto,
+		      struct apply_report *rep)
 {
 	char what[256], line[1400];
 
@@ -168,7 +173,7 @@ static void roll_back(const struct apply_ctx *ax, const struct cur_state *st,
 		struct mdev_error err;
 
 		apply_describe(&plan->v[i], what, sizeof(what));
-		if (do_step(ax, st, &plan->v[i], true, &err) == 0) {
+		if (do_step(ax, st, &plan->v[i], true, &saved[i], &err) == 0) {
 			strv_push(&rep->undone, what);
 		} else {
 			snprintf(line, sizeof(line), "%s: %s", what, err.msg);
@@ -293,6 +298,8 @@ int apply_run(const struct apply_ctx *ax, const struct cur_state *st, const stru
 	      struct plan *plan, struct apply_report *rep, struct mdev_error *err)
 {
 	char what[256], why[sizeof(err->msg)];
+	struct apply_saved *saved;
+	size_t i;
 	int r;
 
 	memset(rep, 0, sizeof(*rep));
@@ -301,23 +308,31 @@ int apply_run(const struct apply_ctx *ax, const struct cur_state *st, const stru
 	if (r < 0)
 		return r;
 	name_fresh(st, plan);
-	for (size_t i = 0; i < plan->n; i++) {
-		r = do_step(ax, st, &plan->v[i], false, err);
+	saved = xcalloc(plan->n + 1, sizeof(*saved));
+	for (i = 0; r == 0 && i < plan->n; i++) {
+		const struct plan_action *a = &plan->v[i];
+
+		if (a->op == OP_DEFINE || a->op == OP_MODIFY || a->op == OP_UNDEFINE)
+			r = backend_of(st, a->parent)
+				    ->save(ax->rfs, a->op, a->parent, a->id, &saved[i], err);
 		if (r == 0)
-			continue;
-		rep->failed = (long)i;
+			r = do_step(ax, st, a, false, NULL, err);
+	}
+	if (r < 0) {
+		rep->failed = (long)--i;
 		apply_describe(&plan->v[i], what, sizeof(what));
 		snprintf(why, sizeof(why), "%s", err->msg);
 		mdev_errorf(err, -r, "step %zu of %zu (%s) failed: %s", i + 1, plan->n, what, why);
-		roll_back(ax, st, plan, i, rep);
-		return r;
+	} else {
+		r = verify(ax, lay, err);
+		rep->verify_failed = r < 0;
 	}
-	r = verify(ax, lay, err);
-	if (r < 0) {
-		rep->verify_failed = true;
-		roll_back(ax, st, plan, plan->n, rep);
-		return r;
-	}
-	rep->done = plan->n;
-	return 0;
+	if (r < 0)
+		roll_back(ax, st, plan, saved, rep->verify_failed ? plan->n : i, rep);
+	else
+		rep->done = plan->n;
+	for (i = 0; i < plan->n; i++)
+		free(saved[i].data);
+	free(saved);
+	return r;
 }

@@ -20,6 +20,23 @@ struct apply_ctx {
 	bool force; /* stop devices that a process holds; go on when a callout objects */
 };
 
+/* What a step changes in the store, kept to undo it exactly. */
+struct apply_saved {
+	char *data; /* the definition's bytes before a modify or undefine */
+	size_t len;
+	bool made_dir; /* a define made the parent's directory of definitions */
+};
+
+/* One step for a backend to carry out. */
+struct apply_step {
+	enum plan_op op;
+	const char *parent, *id;
+	const char *type;		 /* what runs, for a stop */
+	const struct mdev_config *cfg;	 /* the definition to store or to start with */
+	bool undo;			 /* putting back what a step of this run changed */
+	const struct apply_saved *saved; /* when undoing: what to put back */
+};
+
 /*
  * A family of devices.  The planner sees only parents, ids and definitions; reading them and
  * acting on them is done here.  mdevs are one family (apply_mdev.c); vGPUs on SR-IOV VFs,
@@ -43,10 +60,10 @@ struct apply_backend {
 	/* 0 when nothing holds the running device ID, else -EBUSY naming the holders. */
 	int (*held)(const struct rootfs *rfs, const char *parent, const char *id,
 		    struct mdev_error *err);
-	/* One step; CFG is the definition to store or to start with, TYPE what runs (stop). */
-	int (*step)(const struct apply_ctx *ax, enum plan_op op, const char *parent, const char *id,
-		    const char *type, const struct mdev_config *cfg, bool undo,
-		    struct mdev_error *err);
+	/* Before a step that changes a definition: what undoing it must put back. */
+	int (*save)(const struct rootfs *rfs, enum plan_op op, const char *parent, const char *id,
+		    struct apply_saved *out, struct mdev_error *err);
+	int (*step)(const struct apply_ctx *ax, const struct apply_step *s, struct mdev_error *err);
 };
 
 extern const struct apply_backend apply_mdev_backend;

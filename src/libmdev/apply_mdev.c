@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libmdev/apply.h"
@@ -198,39 +199,71 @@ static int start_and_wait(const struct rootfs *rfs, const char *parent, const ch
 			   id, cfg->type, parent);
 }
 
-static int mdev_step(const struct apply_ctx *ax, enum plan_op op, const char *parent,
-		     const char *id, const char *type, const struct mdev_config *cfg, bool undo,
-		     struct mdev_error *err)
+/* A stopped device is gone before the next step may create one of the same UUID. */
+static int stop_and_wait(const struct rootfs *rfs, const char *parent, const char *id,
+			 struct mdev_error *err)
+{
+	const struct timespec tick = { 0, 5 * 1000 * 1000 };
+	int r = model_remove(rfs, id, err), timeout = device_appear_timeout_ms();
+
+	for (int waited = 0; r == 0 && rfs_existsf(rfs, O_NOFOLLOW, SYS_DEVICES "/%s", id);
+	     waited += 5) {
+		if (waited >= timeout)
+			return mdev_errorf(err, EBUSY, "stopped %s on %s but it is still there", id,
+					   parent);
+		nanosleep(&tick, NULL);
+	}
+	return r;
+}
+
+static int mdev_save(const struct rootfs *rfs, enum plan_op op, const char *parent, const char *id,
+		     struct apply_saved *out, struct mdev_error *err)
+{
+	if (op == OP_DEFINE) {
+		out->made_dir = !rfs_existsf(rfs, O_NOFOLLOW, CONFIG_DIR "/%s", parent);
+		return 0;
+	}
+	return store_load_raw(rfs, parent, id, &out->data, &out->len, err);
+}
+
+static int mdev_step(const struct apply_ctx *ax, const struct apply_step *s, struct mdev_error *err)
 {
 	static const enum co_action co_of[] = {
 		[OP_STOP] = ACT_STOP,	  [OP_UNDEFINE] = ACT_UNDEFINE, [OP_DEFINE] = ACT_DEFINE,
 		[OP_MODIFY] = ACT_MODIFY, [OP_START] = ACT_START,
 	};
-	struct mdev_config bare = { .type = (char *)type };
-	struct co_call call = { ax->co, id, parent, cfg ? cfg : &bare, co_of[op], -1 };
+	struct mdev_config bare = { .type = (char *)s->type };
+	struct co_call call = {
+		ax->co, s->id, s->parent, s->cfg ? s->cfg : &bare, co_of[s->op], -1
+	};
 	/* undoing must not be vetoed: it puts back what a script already agreed to */
-	int r = co_pre(&call, ax->force || undo, err);
+	int r = co_pre(&call, ax->force || s->undo, err);
 
 	if (r < 0)
 		return r;
-	switch (op) {
+	switch (s->op) {
 	case OP_DEFINE:
 	case OP_MODIFY:
-		r = store_save(ax->rfs, parent, id, call.cfg, err);
+		r = s->saved && s->saved->data
+			    ? store_save_raw(ax->rfs, s->parent, s->id, s->saved->data,
+					     s->saved->len, err)
+			    : store_save(ax->rfs, s->parent, s->id, call.cfg, err);
 		break;
 	case OP_UNDEFINE:
-		r = store_delete(ax->rfs, parent, id, err);
+		r = store_delete(ax->rfs, s->parent, s->id, err);
+		if (r == 0 && s->saved && s->saved->made_dir)
+			store_dir_remove(ax->rfs, s->parent);
 		break;
 	case OP_START:
-		r = start_and_wait(ax->rfs, parent, id, call.cfg, err);
+		r = start_and_wait(ax->rfs, s->parent, s->id, call.cfg, err);
 		break;
 	case OP_STOP:
-		r = model_remove(ax->rfs, id, err);
+		r = stop_and_wait(ax->rfs, s->parent, s->id, err);
 		break;
 	}
 	co_post(&call, r == 0);
 	/* what is to be undone may be gone already: a device that never appeared */
-	return undo && r == -ENOENT ? 0 : r;
+	return s->undo && r == -ENOENT ? 0 : r;
 }
 
 const struct apply_backend apply_mdev_backend = {
@@ -242,5 +275,6 @@ const struct apply_backend apply_mdev_backend = {
 	.new_id = mdev_new_id,
 	.available = mdev_available,
 	.held = mdev_held,
+	.save = mdev_save,
 	.step = mdev_step,
 };
