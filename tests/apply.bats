@@ -395,3 +395,38 @@ undone: stop $U1 on mtty (mtty-1)" ]
 	run_exact -0 mdevadm __complete 'mdevadm apply --ch'
 	[[ $output == --check* ]]
 }
+
+# schema_check FILE: FILE is valid by data/mdevadm-layout.schema.json
+schema_check() {
+	/usr/bin/python3 -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])),
+                    cls=jsonschema.Draft202012Validator)' \
+		"$BATS_TEST_DIRNAME/../data/mdevadm-layout.schema.json" "$1" 2>/dev/null
+}
+
+@test "apply: the JSON Schema accepts the examples and an export, and rejects what apply rejects" {
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is not installed"
+	local f
+	for f in "$BATS_TEST_DIRNAME"/../contrib/ansible/examples/layouts.json "$BATS_TEST_DIRNAME"/fuzz/corpus/layout/*.json; do
+		[ -e "$f" ] || continue
+		schema_check "$f" || _fail "the schema rejects $f"
+	done
+	mk_active mtty mtty-1 "$U1"
+	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto", "attrs": [{"a": "b"}]}'
+	mdevadm apply --export >"$LAYOUT"
+	schema_check "$LAYOUT"
+	mdevadm apply --export --config host >"$LAYOUT"
+	schema_check "$LAYOUT"
+	for f in '{"version": 1, "devices": [{"parent": "mtty", "type": "mtty-1", "count": -1}]}' \
+		'{"version": 1, "devices": [{"parent": "mtty", "type": "mtty-1", "count": 1, "uuid": "'"$U1"'"}]}' \
+		'{"version": 1, "devices": [{"parent": "mtty", "type": "mtty-1", "count": 1, "start": "always"}]}' \
+		'{"version": 1, "devices": [{"parent": "mtty", "type": "mtty-1", "count": 1, "x": 1}]}' \
+		'{"version": 1, "devices": [{"parent": "../mtty", "type": "mtty-1", "count": 1}]}' \
+		'{"version": 1, "devices": [], "configs": {}}' \
+		'{"version": 2, "devices": []}'; do
+		layout "$f"
+		! schema_check "$LAYOUT" || _fail "the schema accepts $f"
+		run_exact -1 mdevadm apply -f "$LAYOUT" --check
+	done
+}
