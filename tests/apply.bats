@@ -197,6 +197,7 @@ bad_layout() {
 	bad_layout '{"version": 2, "devices": []}' 'version: must be 1'
 	bad_layout '{"version": 1}' 'give either "configs" (named layouts) or "devices" (one layout)'
 	bad_layout '{"version": 1, "devices": [], "extra": 1}' 'top level: unknown key "extra"'
+	bad_layout '{"version": 1, "devices": [], "two\nlines": 1}' 'top level: unknown key "two?lines"'
 	bad_layout '{"version": 1, "devices": [{'"$m"', "count": 1, "colour": "red"}]}' 'devices[0].colour: unknown key'
 	bad_layout '{"version": 1, "devices": [{'"$m"', "count": -1}]}' 'devices[0].count: must be an integer >= 0'
 	bad_layout '{"version": 1, "devices": [{'"$m"', "count": "2"}]}' 'devices[0].count: must be an integer >= 0'
@@ -429,4 +430,11 @@ jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])),
 		! schema_check "$LAYOUT" || _fail "the schema accepts $f"
 		run_exact -1 mdevadm apply -f "$LAYOUT" --check
 	done
+}
+
+@test "apply: the fuzz corpus of the layout parser and planner replays clean" {
+	local fuzz="${FAKEKERNEL%/*}/fuzz/fuzz-layout"
+	[ -x "$fuzz" ] || _fail "not built: $fuzz (make tests/fuzz/fuzz-layout)"
+	run_exact -0 "$fuzz" "$BATS_TEST_DIRNAME"/fuzz/corpus/layout/*
+	[ "$stderr" = "" ]
 }

@@ -226,11 +226,10 @@ static int check_capacity(const struct apply_ctx *ax, const struct cur_state *st
 		r = backend_of(st, v[i].parent)
 			    ->available(ax->rfs, v[i].parent, v[i].type, &avail, err);
 		if (r == 0 && avail < net)
-			r = mdev_errorf(err, ENOSPC,
-					"%s: %s[%ld]: parent %s has %ld free instances of %s, and "
-					"%ld more are needed",
-					lay->file, lay->where, entry, v[i].parent, avail, v[i].type,
-					net);
+			r = layout_error(err, lay->file,
+					 "%s[%ld]: parent %s has %ld free instances of %s, and "
+					 "%ld more are needed",
+					 lay->where, entry, v[i].parent, avail, v[i].type, net);
 	}
 	free(v);
 	return r;

@@ -22,6 +22,22 @@ struct where {
 	struct mdev_error *err;
 };
 
+int layout_error(struct mdev_error *err, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+	size_t at = (size_t)snprintf(err->msg, sizeof(err->msg), "%s: ", file);
+
+	va_start(ap, fmt);
+	if (at < sizeof(err->msg))
+		vsnprintf(err->msg + at, sizeof(err->msg) - at, fmt, ap);
+	va_end(ap);
+	for (char *c = err->msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	err->code = EINVAL;
+	return -EINVAL;
+}
+
 __attribute__((format(printf, 4, 5))) static int bad(const struct where *w, long index,
 						     const char *field, const char *fmt, ...)
 {
@@ -32,10 +48,10 @@ __attribute__((format(printf, 4, 5))) static int bad(const struct where *w, long
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (index < 0)
-		return mdev_errorf(w->err, EINVAL, "%s: %s%s%s", w->file, field ? field : "",
-				   field ? ": " : "", what);
-	return mdev_errorf(w->err, EINVAL, "%s: %s[%ld]%s%s: %s", w->file, w->prefix, index,
-			   field ? "." : "", field ? field : "", what);
+		return layout_error(w->err, w->file, "%s%s%s", field ? field : "",
+				    field ? ": " : "", what);
+	return layout_error(w->err, w->file, "%s[%ld]%s%s: %s", w->prefix, index, field ? "." : "",
+			    field ? field : "", what);
 }
 
 const char *layout_start_name(bool autostart)
@@ -287,8 +303,7 @@ int layout_parse(const char *data, size_t len, const char *file, const char *con
 	memset(out, 0, sizeof(*out));
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return mdev_errorf(err, EINVAL, "%s: invalid JSON at line %d: %s", file, jerr.line,
-				   jerr.text);
+		return layout_error(err, file, "invalid JSON at line %d: %s", jerr.line, jerr.text);
 	if (!json_is_object(root)) {
 		r = bad(&w, -1, NULL, "not a JSON object");
 		goto out;

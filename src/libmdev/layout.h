@@ -61,6 +61,10 @@ int layout_read_file(const char *path, const char *config, struct layout *out,
 		     struct mdev_error *err);
 void layout_free(struct layout *l);
 
+/* A message quoting the file stays one line: control characters become '?'. */
+int layout_error(struct mdev_error *err, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The names of a device's definition and entry fields, as the file spells them. */
 const char *layout_start_name(bool autostart);
 

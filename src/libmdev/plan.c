@@ -85,8 +85,7 @@ __attribute__((format(printf, 5, 6))) static int bad(const struct layout *lay, s
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return mdev_errorf(err, EINVAL, "%s: %s[%zu].%s: %s", lay->file, lay->where, i, field,
-			   what);
+	return layout_error(err, lay->file, "%s[%zu].%s: %s", lay->where, i, field, what);
 }
 
 /* The parent entry E names, checked against what the machine has. */
