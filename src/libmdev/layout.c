@@ -366,3 +366,16 @@ void layout_free(struct layout *l)
 	free(l->where);
 	memset(l, 0, sizeof(*l));
 }
+
+void layout_config_names(const char *path, struct strv *out)
+{
+	json_t *root = json_load_file(path, 0, NULL);
+	json_t *configs = json_object_get(root, "configs");
+	const char *name;
+	json_t *val;
+
+	json_object_foreach(configs, name, val)
+		strv_push(out, name);
+	strv_sort(out);
+	json_decref(root);
+}

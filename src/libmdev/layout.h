@@ -60,6 +60,8 @@ int layout_parse(const char *data, size_t len, const char *file, const char *con
 int layout_read_file(const char *path, const char *config, struct layout *out,
 		     struct mdev_error *err);
 void layout_free(struct layout *l);
+/* The names of the layouts in the "configs" of file PATH, sorted; none when it cannot be read. */
+void layout_config_names(const char *path, struct strv *out);
 
 /* A message quoting the file stays one line: control characters become '?'. */
 int layout_error(struct mdev_error *err, const char *file, const char *fmt, ...)
