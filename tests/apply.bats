@@ -400,7 +400,7 @@ undone: stop $U1 on mtty (mtty-1)" ]
 	# --config offers the layouts of the file given with -f
 	layout '{"version": 1, "configs": {"t4": {"devices": []}, "a100": {"devices": []}}}'
 	run_exact -0 mdevadm __complete "mdevadm apply -f $LAYOUT --config "
-	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "a100 t4 " ]
+	[ "$(printf "%s" "$output" | cut -f1 | sort | tr "\n" " ")" = "a100 t4 " ]
 	run_exact -0 mdevadm __complete 'mdevadm apply --export -p mt'
 	[ "$(cut -f1 <<<"$output")" = mtty ]
 }
