@@ -328,6 +328,16 @@ undone: stop $U1 on mtty (mtty-1)" ]
 	[ "$(grep -l '^Nothing to do' "$BATS_TEST_TMPDIR"/out.* | wc -l)" -eq 3 ]
 }
 
+@test "apply: a broken definition on a managed parent stops the run before any change" {
+	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto"'
+	layout '{"version": 1, "devices": [{"parent": "mtty", "type": "mtty-2", "count": 1}]}'
+	before=$(tree_snapshot "$ROOT")
+	run_exact -1 mdevadm apply -f "$LAYOUT"
+	[ "$output" = "" ]
+	[[ $stderr == "mdevadm: invalid config /etc/mdevctl.d/mtty/$U1: invalid JSON at line 1: "*$'\n' ]]
+	[ "$(tree_snapshot "$ROOT")" = "$before" ]
+}
+
 @test "apply: a UUID running on a parent the layout does not manage is refused" {
 	mk_active mtty mtty-1 "$U1"
 	bad_layout '{"version": 1, "devices": [{"parent": "0000:3b:00.0", "type": "nvidia-256", "uuid": "'"$U1"'", "start": "auto"}]}' \

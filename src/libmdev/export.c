@@ -2,6 +2,7 @@
 /* `apply --export`: definitions and running devices as layout entries, with their UUIDs. */
 #include "libmdev/export.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "basic/error.h"
@@ -20,9 +21,14 @@ static json_t *attrs_json(const struct mdev_config *cfg)
 
 static json_t *entry_json(const struct cur_parent *p, const struct cur_dev *d)
 {
-	json_t *e = json_pack("{s:o, s:o, s:s}", "parent", json_str(p->name), "type",
-			      json_str(d->defined ? d->def.type : d->active_type),
-			      p->ids == ID_UUID ? "uuid" : "vf", d->id);
+	json_t *e = json_pack("{s:o, s:o}", "parent", json_str(p->name), "type",
+			      json_str(d->defined ? d->def.type : d->active_type));
+
+	/* as an entry names it: a UUID, or a VF index (a number) */
+	if (p->ids == ID_UUID)
+		json_object_set_new(e, "uuid", json_string(d->id));
+	else
+		json_object_set_new(e, "vf", json_integer(strtol(d->id, NULL, 10)));
 
 	if (!d->defined) {
 		/* running without a definition: a transient device */

@@ -122,7 +122,12 @@ static int parse_id(const struct where *w, size_t i, json_t *entry, struct layou
 	if (!!uuid + has_vf + has_count != 1)
 		return bad(w, (long)i, NULL, "give exactly one of \"uuid\", \"count\" and \"vf\"");
 	if (uuid) {
-		if (!json_is_string(uuid) || !uuid_normalize(json_string_value(uuid), e->id))
+		if (!json_is_string(uuid))
+			return bad(w, (long)i, "uuid", "not a UUID");
+		/* an export writes them canonical: skip the parse for those */
+		if (uuid_is_canonical(json_string_value(uuid)))
+			memcpy(e->id, json_string_value(uuid), UUID_STR_LEN);
+		else if (!uuid_normalize(json_string_value(uuid), e->id))
 			return bad(w, (long)i, "uuid", "not a UUID");
 		e->by = BY_UUID;
 	} else if (has_vf) {
@@ -166,7 +171,8 @@ static int parse_state(const struct where *w, size_t i, json_t *entry, const cha
 			   "a device without a definition (transient) has no \"start\" and must be "
 			   "active");
 	/* the definition's own checker, so that a layout accepts exactly what a config does */
-	cfg = json_pack("{s:s}", "mdev_type", type);
+	cfg = json_object();
+	json_object_set_new(cfg, "mdev_type", json_string(type));
 	if (start)
 		json_object_set(cfg, "start", start);
 	if (attrs)
