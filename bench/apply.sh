@@ -70,6 +70,7 @@ for s in $SCALES; do
 		-n "host: apply --check" "$(ns "$t" "$MDEVADM apply -f $t.layout.json --check")" \
 		-n "host: apply (no-op)" "$(ns "$t" "$MDEVADM apply -f $t.layout.json")" \
 		-n "host: namespace alone" "$(ns "$t" true)" >/dev/null
+	log "x$s: timed"
 	rows+=("$s $entries $bytes")
 	if [ "$s" = 1 ]; then
 		# where the instructions go: the layout parse (jansson) and the rest
@@ -81,8 +82,8 @@ for s in $SCALES; do
 		IR_LOADB=$(awk '/:json_loadb / {gsub(",", "", $1); print $1; exit}' "$WORK/cg.txt")
 		valgrind --tool=callgrind --callgrind-out-file="$WORK/cg2.out" \
 			"$MDEVADM" --root "$t" list -d --dumpjson >/dev/null 2>&1
-		IR_LISTD=$(callgrind_annotate "$WORK/cg2.out" 2>/dev/null |
-			awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+		callgrind_annotate "$WORK/cg2.out" >"$WORK/cg2.txt" 2>/dev/null
+		IR_LISTD=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}' "$WORK/cg2.txt")
 	fi
 done
 

@@ -201,6 +201,7 @@ bad_layout() {
 	bad_layout '{"version": 1, "devices": [{'"$m"', "count": 1, "colour": "red"}]}' 'devices[0].colour: unknown key'
 	bad_layout '{"version": 1, "devices": [{'"$m"', "count": -1}]}' 'devices[0].count: must be an integer >= 0'
 	bad_layout '{"version": 1, "devices": [{'"$m"', "count": "2"}]}' 'devices[0].count: must be an integer >= 0'
+	bad_layout '{"version": 1, "devices": [{'"$m"', "count": 99999999999}]}' 'devices[0].count: must be at most 65536'
 	bad_layout '{"version": 1, "devices": [{'"$m"'}]}' 'devices[0]: give exactly one of "uuid", "count" and "vf"'
 	bad_layout '{"version": 1, "devices": [{'"$m"', "count": 1, "uuid": "'"$U2"'"}]}' 'devices[0]: give exactly one of "uuid", "count" and "vf"'
 	bad_layout '{"version": 1, "devices": [{'"$m"', "uuid": "nope"}]}' 'devices[0].uuid: not a UUID'

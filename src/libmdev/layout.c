@@ -88,6 +88,8 @@ static int get_count(const struct where *w, size_t i, json_t *entry, const char 
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return bad(w, (long)i, name, "must be an integer >= 0");
+	if (json_integer_value(v) > LAYOUT_MAX_COUNT)
+		return bad(w, (long)i, name, "must be at most %d", LAYOUT_MAX_COUNT);
 	*out = (unsigned long)json_integer_value(v);
 	return 1;
 }

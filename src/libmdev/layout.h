@@ -17,6 +17,8 @@
 #define LAYOUT_VERSION 1
 /* "every present parent that supports the type" */
 #define LAYOUT_ANY_PARENT "*"
+/* More devices than any parent makes (and than a plan should hold steps for): a typo. */
+#define LAYOUT_MAX_COUNT 65536
 
 /*
  * A device is known by its parent and an id: a UUID for an mdev, the VF index for a vGPU on

@@ -154,6 +154,7 @@ struct builder {
 	size_t n[OP_START + 1], cap[OP_START + 1];
 	unsigned nfresh;
 	unsigned fresh; /* the new device the steps being added are for, 0 for none */
+	bool too_many;	/* the layout asks for more new devices than LAYOUT_MAX_COUNT */
 };
 
 static struct plan_action *add(struct builder *b, enum plan_op op, const struct cur_parent *p,
@@ -189,7 +190,10 @@ static void want_dev(struct builder *b, const struct cur_parent *p, const struct
 		a->before = &d->def;
 		a->after = &e->def;
 	} else if (!e->defined && d && d->defined) {
-		add(b, OP_UNDEFINE, p, id, ei, d->def.type)->before = &d->def;
+		struct plan_action *a = add(b, OP_UNDEFINE, p, id, ei, d->def.type);
+
+		a->before = &d->def;
+		a->why = "the layout wants it without a definition";
 	}
 	if (running && (!e->active || strcmp(running, e->def.type) != 0)) {
 		struct plan_action *a = add(b, OP_STOP, p, id, ei, running);
@@ -271,7 +275,7 @@ static void plan_parent(struct builder *b, const struct cur_parent *p,
 				left--;
 			}
 		}
-		while (left--)
+		for (; left && !(b->too_many = b->nfresh >= LAYOUT_MAX_COUNT); left--)
 			want_dev(b, p, NULL, "", e, ++b->nfresh);
 	}
 	for (size_t d = 0; d < p->ndevs; d++) {
@@ -371,6 +375,9 @@ int plan_make(const struct cur_state *st, const struct layout *lay, struct plan 
 	qsort(ids, nids, sizeof(*ids), cmp_strp);
 	if (r == 0)
 		plan_parents(&b, st, lay, &managed, ids, nids);
+	if (r == 0 && b.too_many)
+		r = layout_error(err, lay->file, "%s: more than %d new devices", lay->where,
+				 LAYOUT_MAX_COUNT);
 	for (enum plan_op op = OP_STOP; op <= OP_START; op++)
 		total += b.n[op];
 	out->v = xcalloc(total + 1, sizeof(*out->v));
