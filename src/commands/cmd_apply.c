@@ -228,6 +228,12 @@ static int plan_and_apply(struct run *run)
 			printf("--check: nothing was changed.\n");
 		return run->plan.n ? EXIT_DRIFT : 0;
 	}
+	/* nothing planned is nothing changed: there is nothing to verify either */
+	if (!run->plan.n) {
+		if (run->json)
+			print_json(run, false, NULL);
+		return 0;
+	}
 	r = apply_run(&ax, &run->st, &run->lay, &run->plan, &run->rep, &err);
 	if (r < 0)
 		return report_failure(run, &err);
