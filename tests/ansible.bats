@@ -32,6 +32,8 @@ setup() {
 	export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0
 	export ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
 	mkdir -p "$HOME"
+	# a busy machine may keep the fake kernels waiting longer than a real kernel ever does
+	export MDEVADM_APPEAR_TIMEOUT_MS=10000
 	# the modules find mdevadm in the PATH, as on a host where it is installed
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	ln -s "$MDEVADM" "$BATS_TEST_TMPDIR/bin/mdevadm"

@@ -4,6 +4,7 @@
 # --dumpjson, --export; bad layouts and held devices refused before anything changes.
 
 load test_helper
+load callout_helper
 
 U8=88888888-8888-4888-8888-888888888888
 U9=99999999-9999-4999-8999-999999999999
@@ -25,8 +26,12 @@ setup() {
 # layout JSON: the layout file
 layout() { printf '%s\n' "$1" >"$LAYOUT"; }
 
-# the fake kernel answers create and remove; devices appear in a moment
-with_kernel() { fakekernel_start; }
+# the fake kernel answers create and remove; devices appear in a moment, or, on a machine busy
+# with other work, in a few seconds: more than the 2 s a real kernel never needs
+with_kernel() {
+	export MDEVADM_APPEAR_TIMEOUT_MS=10000
+	fakekernel_start
+}
 
 # the devices, running and defined, as one sorted text
 state() {
@@ -456,4 +461,28 @@ jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])),
 	[ -x "$fuzz" ] || _fail "not built: $fuzz (make tests/fuzz/fuzz-layout)"
 	run_exact -0 "$fuzz" "$BATS_TEST_DIRNAME"/fuzz/corpus/layout/*
 	[ "$stderr" = "" ]
+}
+
+@test "apply: the steps run the event scripts; a device gone before the check fails the run, which is undone" {
+	with_kernel
+	LOG="$BATS_TEST_TMPDIR/calls.log"
+	: >"$LOG"
+	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
+	# a callout that removes U2 as soon as it was made: what the check after the steps is for
+	mk_script "$CALLOUTS" vanish '[ "$event $action $uuid" = "post start '"$U2"'" ] || exit 0
+dev="'"$ROOT"'/sys/bus/mdev/devices/'"$U2"'"
+# again until it is gone: the fake kernel may not watch the new device'"'"'s remove yet
+for i in $(seq 200); do [ -e "$dev" ] || exit 0; printf 1 2>/dev/null >"$dev/remove"; sleep 0.05; done'
+	layout '{"version": 1, "devices": [{"parent": "mtty", "type": "mtty-2", "uuid": "'"$U2"'", "start": "auto"}]}'
+	before=$(tree_snapshot "$ROOT")
+	run_exact -1 mdevadm apply -f "$LAYOUT"
+	[ "$stderr" = "mdevadm: the machine does not match the layout after the steps: 1 still to do, the first: start $U2 on mtty (mtty-2); 3 steps undone"$'\n' ]
+	[ "$(grep '^undone: ' <<<"$output")" = "undone: start $U2 on mtty (mtty-2)
+undone: define $U2 on mtty (mtty-2)
+undone: undefine $U1 on mtty (mtty-1)" ]
+	# each step and each undo went through the scripts, pre and post
+	grep -q "^vanish .*-e pre -a define .*-u $U2" "$LOG"
+	grep -q "^vanish .*-e post -a undefine .*-u $U1" "$LOG"
+	fakekernel_settle
+	[ "$(tree_snapshot "$ROOT" | grep -v usr/lib/mdevctl)" = "$(grep -v usr/lib/mdevctl <<<"$before")" ]
 }
