@@ -402,6 +402,10 @@ undone: stop $U1 on mtty (mtty-1)" ]
 	run_exact -0 mdevadm apply -f "$LAYOUT" --config host1 --check
 	run_exact -1 mdevadm apply --export -p nope
 	[ "$stderr" = "mdevadm: cannot export: parent device nope not found"$'\n' ]
+	# definitions of a parent that is not there cannot be applied back: said, not dropped silently
+	mk_config 0000:99:00.0 "$U7" '{"mdev_type": "nvidia-256", "start": "auto"}'
+	run_exact -0 mdevadm apply --export
+	[ "$stderr" = "mdevadm: warning: not exported: the definitions of 0000:99:00.0, a parent that is not present"$'\n' ]
 }
 
 @test "apply: the shell knows it, and --help shows its options" {

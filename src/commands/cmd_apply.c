@@ -241,6 +241,21 @@ static int plan_and_apply(struct run *run)
 	return 0;
 }
 
+/* Definitions of parents that are not there cannot be in a layout: said, not dropped silently. */
+static void warn_absent(struct ctx *ctx, const struct cur_state *st)
+{
+	struct strv defined = { 0 };
+	struct mdev_error err;
+
+	if (store_parents(&ctx->rfs, &defined, &err) < 0)
+		warnf("%s", err.msg);
+	for (size_t i = 0; i < defined.n; i++)
+		if (!cur_find_parent(st, defined.v[i]))
+			warnf("not exported: the definitions of %s, a parent that is not present",
+			      defined.v[i]);
+	strv_free(&defined);
+}
+
 static int export(struct ctx *ctx, const struct cmd_args *args)
 {
 	struct strv only = { 0 };
@@ -259,6 +274,8 @@ static int export(struct ctx *ctx, const struct cmd_args *args)
 	if (apply_gather(&ctx->rfs, NULL, &only, &st, &err) < 0) {
 		r = fail(ctx, "cannot export: %s", err.msg);
 	} else {
+		if (!only.n)
+			warn_absent(ctx, &st);
 		j = layout_export(&st, args->config);
 		json_emit(stdout, j, 0);
 		putchar('\n');
