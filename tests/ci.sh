@@ -62,7 +62,9 @@ for args in "types" "types --dumpjson" "list" "list -d -v" "list -d --dumpjson" 
 	"start -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a" "stop -u c109cf76-5f47-4b8a-b074-dff5f464a8a0" \
 	"start-parent-mdevs 0000:3b:00.0" "undefine -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a" \
 	"list -u bad" "start -p nope -t x" "groups" "groups --dumpjson" "noiommu" \
-	"__complete mdevadm_start_-p_" "__complete mdevadm_list_--" "monitor --help"; do
+	"__complete mdevadm_start_-p_" "__complete mdevadm_list_--" "monitor --help" \
+	"apply --export" "apply -f $src/tests/fuzz/corpus/layout/issue-example.json --check --diff" \
+	"apply -f $src/tests/fuzz/corpus/layout/issue-example.json --dumpjson"; do
 	# shellcheck disable=SC2086
 	set -- $args
 	[ "$1" != __complete ] || set -- __complete "${2//_/ }"

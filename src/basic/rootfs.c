@@ -320,13 +320,23 @@ int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t s
 int rfs_readlink_at(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *rel,
 		    char *buf, size_t size)
 {
-	char path[PATH_MAX];
+	const char *base = strrchr(rel, '/');
+	char dir[PATH_MAX];
+	int fd, r;
 
-	if (rfs->host)
+	if (rfs->host || !base)
 		return readlink_in(dirfd, rel, buf, size);
-	if (rfs_path(path, sizeof(path), "%s/%s", dirpath, rel) < 0)
+	/* the link's directory below DIRFD: two components to resolve, not the whole path */
+	if ((size_t)(base - rel) >= sizeof(dir))
 		return -ENAMETOOLONG;
-	return rfs_readlink(rfs, path, buf, size);
+	memcpy(dir, rel, (size_t)(base - rel));
+	dir[base - rel] = '\0';
+	fd = rfs_open_below(rfs, dirfd, dirpath, dir, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	r = readlink_in(fd, base + 1, buf, size);
+	close(fd);
+	return r;
 }
 
 static int write_value(const struct rootfs *rfs, const char *path, const char *value, int flags)

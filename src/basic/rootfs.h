@@ -62,7 +62,7 @@ int rfs_readlink(const struct rootfs *rfs, const char *path, char *buf, size_t s
 /*
  * The same for REL inside DIRFD, the directory DIRPATH of the root: on the
  * host root one readlinkat(2) that may follow links on the way, elsewhere
- * resolved inside the root.
+ * its directory opened below DIRFD (as rfs_open_below does), inside the root.
  */
 int rfs_readlink_at(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *rel,
 		    char *buf, size_t size);

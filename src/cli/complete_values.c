@@ -10,6 +10,7 @@
 
 #include "cli/complete_values.h"
 #include "libmdev/iommu_set.h"
+#include "libmdev/layout.h"
 #include "libmdev/model.h"
 #include "libmdev/store.h"
 
@@ -230,6 +231,18 @@ static void add_groups(const struct rootfs *rfs, const char *prefix, struct comp
 	strv_free(&groups);
 }
 
+/* apply --config: the layouts of the -f file given before it. */
+static void add_configs(const char *file, const char *prefix, struct completion *c)
+{
+	struct strv names = { 0 };
+
+	if (file && strcmp(file, "-") != 0)
+		layout_config_names(file, &names);
+	for (size_t i = 0; i < names.n; i++)
+		completion_add(c, prefix, names.v[i], "layout");
+	strv_free(&names);
+}
+
 void complete_value(const struct rootfs *rfs, const struct line_state *st, int id,
 		    const char *prefix, struct completion *c)
 {
@@ -247,7 +260,11 @@ void complete_value(const struct rootfs *rfs, const struct line_state *st, int i
 		add_groups(rfs, prefix, c);
 		break;
 	case OPT_JSONFILE:
+	case OPT_FILE:
 		c->kind = COMPLETE_FILES;
+		break;
+	case OPT_CONFIG:
+		add_configs(st->val[OPT_FILE], prefix, c);
 		break;
 	default: /* free text: attribute names, values, indexes */
 		break;

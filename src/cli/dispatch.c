@@ -85,6 +85,7 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 
 	memset(args, 0, sizeof(*args));
 	args->pos = xcalloc((size_t)argc, sizeof(char *));
+	args->parents = xcalloc((size_t)argc, sizeof(char *));
 	optind = 0; /* glibc: full re-initialisation, the shell dispatches many times */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -120,7 +121,7 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 		}
 		if (id < 0)
 			return usage_error(ctx, "unknown option '-%c'", opt);
-		if (args->seen & OPTBIT(id))
+		if ((args->seen & OPTBIT(id)) && !(c->repeat & OPTBIT(id)))
 			return usage_error(ctx, "option --%s given twice", opt_defs[id].name);
 		args->seen |= OPTBIT(id);
 		switch (id) {
@@ -130,6 +131,13 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 			break;
 		case OPT_PARENT:
 			args->parent = optarg;
+			args->parents[args->nparents++] = optarg;
+			break;
+		case OPT_FILE:
+			args->file = optarg;
+			break;
+		case OPT_CONFIG:
+			args->config = optarg;
 			break;
 		case OPT_TYPE:
 			args->type = optarg;
@@ -170,8 +178,10 @@ static int parse_args(struct ctx *ctx, const struct command *c, int argc, char *
 	if (args->npos > c->max_pos)
 		return usage_error(ctx, "unexpected argument '%s'", args->pos[c->max_pos]);
 	/* Names become path components: refuse anything that could leave its directory. */
-	if (args->parent && (!rfs_valid_name(args->parent) || args->parent[0] == '.'))
-		return usage_error(ctx, "invalid parent name '%s'", args->parent);
+	for (int i = 0; i < args->nparents; i++)
+		if (!rfs_valid_name(args->parents[i]) || args->parents[i][0] == '.' ||
+		    !utf8_valid(args->parents[i]))
+			return usage_error(ctx, "invalid parent name '%s'", args->parents[i]);
 	if (args->type && !rfs_valid_name(args->type))
 		return usage_error(ctx, "invalid type name '%s'", args->type);
 	if (args->addattr && !rfs_valid_name(args->addattr))
@@ -201,6 +211,7 @@ int cli_dispatch(struct ctx *ctx, int argc, char **argv)
 		r = c->run(ctx, &args);
 	}
 	free(args.pos);
+	free(args.parents);
 	ctx->cmd = NULL;
 	return r;
 }

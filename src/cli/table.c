@@ -123,6 +123,17 @@ const struct command commands[] = {
 		.opts = O(DUMPJSON),
 	},
 	{
+		.name = "apply",
+		.run = cmd_apply,
+		.summary = "make the devices what a layout file says (plan, check, export)",
+		.synopsis =
+			"[-f FILE|-] [--config NAME] [--check] [--diff] [--dumpjson] [--force] | "
+			"--export [-p PARENT]... [--config NAME]",
+		.opts = O(FILE) | O(CONFIG) | O(CHECK) | O(DIFF) | O(DUMPJSON) | O(FORCE_STOP) |
+			O(EXPORT) | O(PARENT),
+		.repeat = O(PARENT),
+	},
+	{
 		.name = "__complete",
 		.run = cmd_complete,
 		.summary = "print completion candidates for the shell completions",

@@ -235,3 +235,48 @@ int store_find(const struct rootfs *rfs, const char *uuid, const char *only_pare
 	strv_free(&all);
 	return r;
 }
+
+int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uuid, char **data,
+		   size_t *len, struct mdev_error *err)
+{
+	int fd = rfs_openf(rfs, CONFIG_OPEN_FLAGS, CONFIG_DIR "/%s/%s", parent, uuid);
+	int r;
+
+	if (fd < 0)
+		return mdev_errorf(err, -fd, "cannot read /" CONFIG_DIR "/%s/%s: %s", parent, uuid,
+				   strerror(-fd));
+	r = read_all_fd(fd, CONFIG_MAX_SIZE, data, len);
+	close(fd);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot read /" CONFIG_DIR "/%s/%s: %s", parent, uuid,
+				   strerror(-r));
+	return 0;
+}
+
+int store_save_raw(const struct rootfs *rfs, const char *parent, const char *uuid, const char *data,
+		   size_t len, struct mdev_error *err)
+{
+	int dfd = rfs_openf(rfs, O_RDONLY | O_DIRECTORY, CONFIG_DIR "/%s", parent);
+	int r;
+
+	if (dfd < 0)
+		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
+				   strerror(-dfd));
+	r = rfs_replace_at(dfd, uuid, data, len, 0644);
+	close(dfd);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot write config /" CONFIG_DIR "/%s/%s: %s", parent,
+				   uuid, strerror(-r));
+	return 0;
+}
+
+void store_dir_remove(const struct rootfs *rfs, const char *parent)
+{
+	int dfd = rfs_open(rfs, CONFIG_DIR, O_RDONLY | O_DIRECTORY, 0);
+
+	if (dfd < 0)
+		return;
+	if (rfs_valid_name(parent) && unlinkat(dfd, parent, AT_REMOVEDIR) == 0)
+		fsync(dfd);
+	close(dfd);
+}

@@ -21,6 +21,18 @@ int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 		 struct mdev_error *err);
 
+/*
+ * A definition's bytes as they are, and written back as they were: undoing a change restores
+ * the very file, whoever wrote it and however it was laid out.
+ */
+int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uuid, char **data,
+		   size_t *len, struct mdev_error *err);
+int store_save_raw(const struct rootfs *rfs, const char *parent, const char *uuid, const char *data,
+		   size_t len, struct mdev_error *err);
+
+/* Removes PARENT's directory of definitions if it is empty: undoing the define that made it. */
+void store_dir_remove(const struct rootfs *rfs, const char *parent);
+
 /* Parents with a config directory, byte-sorted (scripts.d excluded). */
 int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err);
 /*

@@ -34,6 +34,16 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 		       "wait until the device is bound and its VFIO node exists (default 10 s)",
 		       true },
 	[OPT_ALL] = { "all", 0, NULL, "every parent that has definitions and is present" },
+	[OPT_FILE] = { "file", 'f', "FILE", "the layout file ('-' for standard input)" },
+	[OPT_CONFIG] = { "config", 0, "NAME", "the layout of the file's \"configs\" to apply" },
+	[OPT_CHECK] = { "check", 0, NULL,
+			"print the plan, change nothing (exit 3 when it is not empty)" },
+	[OPT_DIFF] = { "diff", 0, NULL, "show each definition before and after" },
+	[OPT_EXPORT] = { "export", 0, NULL,
+			 "print the devices as a layout (of every -p PARENT given)" },
+	/* long only: apply's -f is the file */
+	[OPT_FORCE_STOP] = { "force", 0, NULL,
+			     "stop devices that a process holds; go on when a callout objects" },
 };
 
 const struct opt_def global_opts[GOPT_COUNT] = {

@@ -39,6 +39,12 @@ enum opt_id {
 	OPT_KEEP_GOING,
 	OPT_WAIT,
 	OPT_ALL,
+	OPT_FILE,
+	OPT_CONFIG,
+	OPT_CHECK,
+	OPT_DIFF,
+	OPT_EXPORT,
+	OPT_FORCE_STOP,
 	OPT_COUNT
 };
 
@@ -72,6 +78,10 @@ struct cmd_args {
 	unsigned long index;
 	unsigned long group;
 	unsigned long wait_s; /* --wait timeout in seconds */
+	const char *file;     /* apply -f */
+	const char *config;   /* apply --config */
+	int nparents;	      /* every -p, for a command that takes several */
+	const char **parents;
 	int npos;
 	char **pos;
 };
@@ -113,7 +123,8 @@ struct command {
 	int (*run)(struct ctx *ctx, struct cmd_args *args);
 	const char *summary;
 	const char *synopsis;
-	optmask opts; /* OPTBIT()s accepted */
+	optmask opts;	/* OPTBIT()s accepted */
+	optmask repeat; /* of those, the ones that may be given more than once */
 	int min_pos, max_pos;
 	bool hidden;
 	unsigned complete; /* enum complete_hint */
