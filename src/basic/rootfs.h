@@ -86,10 +86,23 @@ const char *rfs_basename(const char *path);
 int rfs_mkdirs(const struct rootfs *rfs, const char *path);
 
 /*
- * Replaces the file NAME in directory DIRFD with DATA atomically: temp file in
- * the same directory, fsync, rename, fsync of the directory.
+ * Replaces the file NAME in directory DIRFD with DATA atomically and durably
+ * (the file and the directory are synced).  The file is made in STAGEFD, a
+ * directory on the same filesystem, and renamed to NAME when whole: with
+ * STAGEFD a directory nobody watches, a watcher of DIRFD sees one event (a
+ * rename) per change, and none of the writing.  It is made anonymous
+ * (O_TMPFILE) and named .NAME.tmp.RANDOM only for the rename, which is what
+ * a crash can leave behind; without O_TMPFILE it is named from the start.
  */
-int rfs_replace_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+int rfs_replace_at(int dirfd, const char *name, int stagefd, const char *data, size_t len,
+		   mode_t mode);
+#define RFS_TEMP_MARK ".tmp."
+/*
+ * Removes the temporary files rfs_replace_at left in DIRFD when it was
+ * killed, those of the names OURS accepts.  Only for callers that exclude
+ * every other writer of DIRFD.
+ */
+void rfs_remove_temps(int dirfd, bool (*ours)(const char *name));
 
 struct strv;
 
