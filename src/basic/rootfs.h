@@ -44,11 +44,16 @@ __attribute__((format(printf, 3, 4))) int rfs_openf(const struct rootfs *rfs, in
 
 /*
  * Reads a small attribute file into BUF (NUL-terminated, trailing newline
- * removed).  Returns its length.
+ * removed).  Returns its length.  Attributes, read or written, are regular
+ * files: anything else is refused with -EBADFD, without blocking.
  */
 int rfs_read(const struct rootfs *rfs, const char *path, char *buf, size_t size);
 /* Like rfs_read for NAME inside the open directory DIRFD (one component). */
 int rfs_read_at(int dirfd, const char *name, char *buf, size_t size);
+/* The bytes of NAME in DIRFD as they are, up to SIZE: how many. */
+int rfs_read_raw_at(int dirfd, const char *name, char *buf, size_t size);
+/* All of the attribute PATH into a malloc'd *OUT, as read_all_fd. */
+int rfs_read_all(const struct rootfs *rfs, const char *path, size_t max, char **out, size_t *len);
 
 /*
  * Whether the formatted root-relative path exists; FLAGS add to O_PATH, e.g.
