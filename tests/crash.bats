@@ -57,6 +57,7 @@ need_inotifywait() {
 # etc/ on another filesystem than etc/mdevctl.d (root: a tmpfs mounted there in a private
 # namespace) or not writable (others: chmod): definitions are staged beside themselves.
 @test "crash: where etc/ cannot stage a definition, it is written all the same" {
+	need_jq
 	mk_samples
 	mkdir -p "$ROOT/etc/mdevctl.d"
 	if [ "$(id -u)" -eq 0 ]; then
