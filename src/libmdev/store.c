@@ -130,13 +130,38 @@ static void remove_temps(const struct rootfs *rfs, int dfd)
 	}
 }
 
+/* Replaces CONFIG_DIR/PARENT/UUID with LEN bytes of TEXT. */
+static int write_config(const struct rootfs *rfs, const char *parent, const char *uuid,
+			const char *text, size_t len, struct mdev_error *err)
+{
+	int dfd = open_parent(rfs, parent, O_RDONLY), sfd, r;
+
+	if (dfd < 0)
+		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
+				   parent_strerror(-dfd));
+	remove_temps(rfs, dfd);
+	/*
+	 * Staged in CONFIG_DIR's parent, which no watcher of the store (libvirt)
+	 * hears of: the parent's directory sees one rename per change.
+	 */
+	sfd = rfs_open(rfs, STAGE_DIR, O_RDONLY | O_DIRECTORY, 0);
+	r = rfs_replace_at(dfd, uuid, sfd < 0 ? dfd : sfd, text, len, 0644);
+	close(dfd);
+	if (sfd >= 0)
+		close(sfd);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot write config /" CONFIG_DIR "/%s/%s: %s", parent,
+				   uuid, strerror(-r));
+	return 0;
+}
+
 int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 	       const struct mdev_config *cfg, struct mdev_error *err)
 {
 	char path[PATH_MAX];
 	json_t *root;
 	char *text;
-	int dfd, sfd, r;
+	int r;
 
 	/* dot names are the store's temporary files, and scripts.d is not a parent */
 	if (!rfs_valid_name(parent) || parent[0] == '.' || strcmp(parent, "scripts.d") == 0)
@@ -145,27 +170,12 @@ int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 	r = rfs_mkdirs(rfs, path);
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot create /%s: %s", path, strerror(-r));
-	dfd = open_parent(rfs, parent, O_RDONLY);
-	if (dfd < 0)
-		return mdev_errorf(err, -dfd, "cannot open /%s: %s", path, parent_strerror(-dfd));
-	/*
-	 * Staged in CONFIG_DIR's parent, which no watcher of the store (libvirt)
-	 * hears of: the parent's directory sees one rename per change.
-	 */
-	remove_temps(rfs, dfd);
-	sfd = rfs_open(rfs, STAGE_DIR, O_RDONLY | O_DIRECTORY, 0);
 	root = config_to_json(cfg);
 	text = json_dump_text(root);
 	json_decref(root);
-	r = rfs_replace_at(dfd, uuid, sfd < 0 ? dfd : sfd, text, strlen(text), 0644);
+	r = write_config(rfs, parent, uuid, text, strlen(text), err);
 	free(text);
-	close(dfd);
-	if (sfd >= 0)
-		close(sfd);
-	if (r < 0)
-		return mdev_errorf(err, -r, "cannot write config /%s/%s: %s", path, uuid,
-				   strerror(-r));
-	return 0;
+	return r;
 }
 
 int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
@@ -316,12 +326,16 @@ int store_find(const struct rootfs *rfs, const char *uuid, const char *only_pare
 int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uuid, char **data,
 		   size_t *len, struct mdev_error *err)
 {
-	int fd = rfs_openf(rfs, CONFIG_OPEN_FLAGS, CONFIG_DIR "/%s/%s", parent, uuid);
-	int r;
+	int dfd = open_parent(rfs, parent, O_PATH), fd, r;
 
+	fd = dfd < 0 ? dfd : openat(dfd, uuid, CONFIG_OPEN_FLAGS | O_CLOEXEC);
+	if (dfd >= 0) {
+		fd = fd < 0 ? -errno : fd;
+		close(dfd);
+	}
 	if (fd < 0)
 		return mdev_errorf(err, -fd, "cannot read /" CONFIG_DIR "/%s/%s: %s", parent, uuid,
-				   strerror(-fd));
+				   parent_strerror(-fd));
 	r = read_all_fd(fd, CONFIG_MAX_SIZE, data, len);
 	close(fd);
 	if (r < 0)
@@ -333,18 +347,7 @@ int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uui
 int store_save_raw(const struct rootfs *rfs, const char *parent, const char *uuid, const char *data,
 		   size_t len, struct mdev_error *err)
 {
-	int dfd = rfs_openf(rfs, O_RDONLY | O_DIRECTORY, CONFIG_DIR "/%s", parent);
-	int r;
-
-	if (dfd < 0)
-		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
-				   strerror(-dfd));
-	r = rfs_replace_at(dfd, uuid, data, len, 0644);
-	close(dfd);
-	if (r < 0)
-		return mdev_errorf(err, -r, "cannot write config /" CONFIG_DIR "/%s/%s: %s", parent,
-				   uuid, strerror(-r));
-	return 0;
+	return write_config(rfs, parent, uuid, data, len, err);
 }
 
 void store_dir_remove(const struct rootfs *rfs, const char *parent)
