@@ -53,6 +53,12 @@ static bool utf8_valid_opt(const char *s)
 	return !s || utf8_valid(s);
 }
 
+void cli_args_free(struct cmd_args *args)
+{
+	free(args->pos);
+	free(args->parents);
+}
+
 int cli_parse_args(struct ctx *ctx, const struct command *c, int argc, char **argv,
 		   struct cmd_args *args)
 {
@@ -209,8 +215,7 @@ int cli_dispatch(struct ctx *ctx, int argc, char **argv)
 	} else if (r == 0) {
 		r = c->run(ctx, &args);
 	}
-	free(args.pos);
-	free(args.parents);
+	cli_args_free(&args);
 	ctx->cmd = NULL;
 	return r;
 }

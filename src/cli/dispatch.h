@@ -13,6 +13,8 @@
  */
 int cli_parse_args(struct ctx *ctx, const struct command *c, int argc, char **argv,
 		   struct cmd_args *args);
+/* Releases what cli_parse_args allocated in ARGS (whatever it returned). */
+void cli_args_free(struct cmd_args *args);
 /* Runs ARGV[0] of ctx->table with its arguments; returns the exit status. */
 int cli_dispatch(struct ctx *ctx, int argc, char **argv);
 

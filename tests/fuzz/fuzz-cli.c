@@ -31,7 +31,7 @@ FUZZ_TARGET(cli)
 		struct ctx ctx = { .table = commands, .prog = "mdevadm", .cmd = argv[0] };
 
 		cli_parse_args(&ctx, c, argc, argv, &args);
-		free(args.pos);
+		cli_args_free(&args);
 	}
 	free(copy);
 	return 0;
