@@ -15,7 +15,7 @@ step "autoreconf"
 autoreconf -fi >/dev/null
 
 step "clang-format"
-clang-format --dry-run --Werror $(find src -name "*.[ch]") tests/*.c bench/*.c
+clang-format --dry-run --Werror $(find src -name "*.[ch]") tests/*.c tests/fuzz/*.[ch] bench/*.c
 
 step "every test file is run by make check"
 for f in tests/*.bats; do
@@ -51,6 +51,10 @@ if compgen -G "$work/san-logs/*" >/dev/null; then
 	echo "sanitizer reports found" >&2
 	exit 1
 fi
+
+step "fuzz: every target ${FUZZ_SECONDS:-20}s under libFuzzer (any crash, leak or report fails)"
+(cd "$work/build" && make fuzz >/dev/null &&
+	FUZZ_JOBS=$(nproc) "$src/tests/fuzz/run.sh" "$work/build" "${FUZZ_SECONDS:-20}")
 
 step "valgrind: no leaks, no errors"
 demo="$work/demo"

@@ -3,7 +3,9 @@
  * config-diff [CASES]: differential test of the config scanner.  Every config
  * config_scan accepts must be one config_parse_json accepts, with the same
  * result; what it declines must leave nothing behind.  The cases are sample
- * configs and random mutations of them aimed at JSON's syntax.
+ * configs and random mutations of them: byte edits aimed at JSON's syntax,
+ * and edits of whole tokens (a key, a colon, a string dropped, doubled,
+ * swapped or replaced), which reach the scanner's decisions between tokens.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +40,10 @@ static const char *const other[] = {
 	"[{\"mdev_type\":\"t\"}]",
 	"{\"mdev_type\":\"t\"} {}",
 	"",
+	/* a known key without its colon, once taken by the scanner */
+	"{\"mdev_type\" \"start\":\"auto\",\"mdev_type\":\"t\"}",
+	"{\"start\"\"attrs\":[],\"mdev_type\":\"t\"}",
+	"{\"mdev_type\":\"t\",\"attrs\" \"start\":\"auto\"}",
 };
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
@@ -86,6 +92,85 @@ static void mutate(char *buf, size_t *len, size_t cap)
 	}
 	default:
 		*len = at;
+	}
+}
+
+/* Where the token at P ends: a string, a run of blanks, or one other byte. */
+static size_t token_end(const char *buf, size_t len, size_t p)
+{
+	if (buf[p] == '"') {
+		for (p++; p < len && buf[p] != '"'; p++)
+			if (buf[p] == '\\' && p + 1 < len)
+				p++;
+		return p < len ? p + 1 : len;
+	}
+	if (strchr(" \n\t\r", buf[p]) && buf[p]) {
+		while (p < len && buf[p] && strchr(" \n\t\r", buf[p]))
+			p++;
+		return p;
+	}
+	return p + 1;
+}
+
+static const char *const tokens[] = {
+	"\"mdev_type\"",
+	"\"start\"",
+	"\"attrs\"",
+	"\"auto\"",
+	"\"manual\"",
+	"\"k\"",
+	"\"\"",
+	"\"a\\u0041\"",
+	"\"..\"",
+	"\"a/b\"",
+	":",
+	",",
+	"{",
+	"}",
+	"[",
+	"]",
+	" ",
+	"null",
+	"1",
+};
+
+/* Drops, doubles, swaps or replaces a whole token, or puts one in. */
+static void mutate_token(char *buf, size_t *len, size_t cap)
+{
+	size_t at = 0, n = 0, starts[256], end;
+	const char *tok = tokens[pick(sizeof(tokens) / sizeof(*tokens))];
+	size_t tlen = strlen(tok);
+
+	for (size_t p = 0; p < *len && n < 256; p = token_end(buf, *len, p))
+		starts[n++] = p;
+	if (n)
+		at = starts[pick((unsigned)n)];
+	end = at < *len ? token_end(buf, *len, at) : at;
+	switch (pick(4)) {
+	case 0: /* drop */
+		memmove(buf + at, buf + end, *len - end);
+		*len -= end - at;
+		break;
+	case 1: /* double */
+		if (*len + (end - at) < cap) {
+			memmove(buf + end + (end - at), buf + end, *len - end);
+			memcpy(buf + end, buf + at, end - at);
+			*len += end - at;
+		}
+		break;
+	case 2: /* replace */
+		if (*len - (end - at) + tlen < cap) {
+			memmove(buf + at + tlen, buf + end, *len - end);
+			memcpy(buf + at, tok, tlen);
+			*len = *len - (end - at) + tlen;
+		}
+		break;
+	default: /* put one in */
+		if (*len + tlen < cap) {
+			memmove(buf + at + tlen, buf + at, *len - at);
+			memcpy(buf + at, tok, tlen);
+			*len += tlen;
+		}
 	}
 }
 
@@ -147,8 +232,12 @@ int main(int argc, char **argv)
 		unsigned edits = 1 + pick(3);
 
 		memcpy(buf, seed, len);
-		while (edits--)
-			mutate(buf, &len, sizeof(buf));
+		while (edits--) {
+			if (pick(2))
+				mutate_token(buf, &len, sizeof(buf));
+			else
+				mutate(buf, &len, sizeof(buf));
+		}
 		check(buf, len);
 	}
 	printf("%lu cases, %lu taken by the scanner, %lu differences\n", cases, scanned,

@@ -24,11 +24,16 @@ no_dangling() {
 # -- builders ----------------------------------------------------------------------------------
 
 @test "_relpath climbs to the nearest ancestor of the target's directory, like kernfs" {
-	[ "$(_relpath sys/class/mdev_bus sys/devices/virtual/mtty/mtty)" = ../../devices/virtual/mtty/mtty ]
-	[ "$(_relpath sys/devices/virtual/mtty/mtty/U sys/devices/virtual/mtty/mtty/mdev_supported_types/t)" = ../mdev_supported_types/t ]
-	[ "$(_relpath sys/devices/virtual/mtty/mtty/U/vfio-dev/vfio0 sys/devices/virtual/mtty/mtty/U)" = ../../../U ]
-	[ "$(_relpath a/b a/b/c)" = c ]
-	[ "$(_relpath ab/c a/x)" = ../../a/x ]
+	_relpath sys/class/mdev_bus sys/devices/virtual/mtty/mtty
+	[ "$_REL" = ../../devices/virtual/mtty/mtty ]
+	_relpath sys/devices/virtual/mtty/mtty/U sys/devices/virtual/mtty/mtty/mdev_supported_types/t
+	[ "$_REL" = ../mdev_supported_types/t ]
+	_relpath sys/devices/virtual/mtty/mtty/U/vfio-dev/vfio0 sys/devices/virtual/mtty/mtty/U
+	[ "$_REL" = ../../../U ]
+	_relpath a/b a/b/c
+	[ "$_REL" = c ]
+	_relpath ab/c a/x
+	[ "$_REL" = ../../a/x ]
 }
 
 @test "mk_parent: a sample parent looks like the kernel's" {

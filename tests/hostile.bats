@@ -271,13 +271,90 @@ no_configs() {
 	ln -s "$OUT" "$ROOT/etc/mdevctl.d/mtty"
 	run_exact -0 mdevadm list -d
 	[ -z "$output" ]
+	assert_stderr_line "mdevadm: warning: ignoring /etc/mdevctl.d/mtty: a symbolic link, never followed"
 	run_exact -1 mdevadm define -u "$U2" -p mtty -t mtty-1
-	assert_stderr_line "*cannot define $U2: *"
+	assert_stderr_line "*cannot define $U2: /etc/mdevctl.d/mtty is a symbolic link, never followed"
 	run_exact -1 mdevadm undefine -u "$U1" -p mtty
-	assert_stderr_line "*cannot undefine $U1: not defined on mtty"
+	assert_stderr_line "*cannot look in /etc/mdevctl.d/mtty: a symbolic link, never followed"
 	run_exact -1 mdevadm modify -u "$U1" -p mtty -a
-	assert_stderr_line "*cannot modify $U1: not defined on mtty"
+	assert_stderr_line "*cannot look in /etc/mdevctl.d/mtty: a symbolic link, never followed"
 	outside_untouched
+}
+
+# A parent's config directory that is a link inside ROOT: define once wrote through it while
+# list -d and undefine ignored it, so a definition could neither be seen nor removed.  Every
+# command now treats it one way: never followed, with a message naming it.
+@test "hostile: a parent config dir linking inside ROOT is never followed, by any command" {
+	mk_samples
+	mkdir -p "$ROOT/etc/real" "$ROOT/etc/mdevctl.d"
+	ln -s ../real "$ROOT/etc/mdevctl.d/mtty"
+	local warn="mdevadm: warning: ignoring /etc/mdevctl.d/mtty: a symbolic link, never followed"
+	local refuse="/etc/mdevctl.d/mtty is a symbolic link, never followed"
+	run_exact -1 mdevadm define -u "$U2" -p mtty -t mtty-1
+	assert_stderr_line "mdevadm: cannot define $U2: $refuse"
+	[ -z "$(ls -A "$ROOT/etc/real")" ]
+	# one put there behind mdevadm's back is not listed, started, changed or removed
+	printf '%s' '{"mdev_type":"mtty-1","start":"auto","attrs":[]}' >"$ROOT/etc/real/$U1"
+	run_exact -0 mdevadm list -d
+	[ -z "$output" ]
+	assert_stderr_line "$warn"
+	run_exact -0 mdevadm list -d -p mtty
+	assert_stderr_line "$warn"
+	for cmd in undefine "modify -a" start; do
+		# shellcheck disable=SC2086
+		run_exact -1 mdevadm $cmd -u "$U1" -p mtty
+		assert_stderr_line "*cannot look in /etc/mdevctl.d/mtty: a symbolic link, never followed"
+	done
+	run_exact -1 mdevadm undefine -u "$U1"
+	[[ $stderr == "$warn"$'\n'* ]]
+	run_exact -0 mdevadm start-parent-mdevs mtty
+	assert_no_write "$(cfile mtty mtty-1)"
+	[ -f "$ROOT/etc/real/$U1" ]
+}
+
+# -- files that are not files -------------------------------------------------------------------
+
+# A FIFO where a sysfs attribute should be (an image inspected with --root) once blocked the
+# read forever.  Attributes are regular files: anything else is refused with a message.
+@test "hostile: a FIFO as a type's attribute is refused, types and start do not block" {
+	mk_samples
+	rm "$(tdir mtty mtty-1)/available_instances" "$(tdir mtty mtty-2)/name"
+	mkfifo "$(tdir mtty mtty-1)/available_instances" "$(tdir mtty mtty-2)/name"
+	run_exact -0 timeout 10 "$MDEVADM" --root "$ROOT" types -p mtty
+	[ "$output" = $'mtty\n' ]
+	[ "$stderr" = "mdevadm: warning: skipping type mtty-1 of parent mtty: cannot read its attributes: not a regular file
+mdevadm: warning: skipping type mtty-2 of parent mtty: cannot read its attributes: not a regular file"$'\n' ]
+	run_exact -1 timeout 10 "$MDEVADM" --root "$ROOT" start -u "$U1" -p mtty -t mtty-1
+	assert_stderr_line "mdevadm: cannot start $U1: cannot read available instances of mtty-1 on mtty: not a regular file"
+}
+
+@test "hostile: a FIFO as create or remove is refused, start and stop do not block" {
+	mk_samples
+	rm "$(cfile mtty mtty-1)"
+	mkfifo "$(cfile mtty mtty-1)"
+	run_exact -1 timeout 10 "$MDEVADM" --root "$ROOT" start -u "$U1" -p mtty -t mtty-1
+	assert_stderr_line "mdevadm: cannot create $U1 (mtty-1 on mtty): not a regular file"
+	mk_active mtty mtty-2 "$U2"
+	rm "$ROOT/sys/bus/mdev/devices/$U2/remove"
+	mkfifo "$ROOT/sys/bus/mdev/devices/$U2/remove"
+	run_exact -1 timeout 10 "$MDEVADM" --root "$ROOT" stop -u "$U2"
+	assert_stderr_line "mdevadm: cannot stop $U2: not a regular file"
+}
+
+@test "hostile: FIFOs in IOMMU groups and a holder's cmdline do not block groups or stop" {
+	mk_pci 0000:00:02.0
+	mk_iommu_group 2 0000:00:02.0
+	rm "$ROOT/sys/kernel/iommu_groups/2/reserved_regions" "$ROOT/sys/kernel/iommu_groups/2/type"
+	mkfifo "$ROOT/sys/kernel/iommu_groups/2/reserved_regions" "$ROOT/sys/kernel/iommu_groups/2/type"
+	run_exact -0 timeout 10 "$MDEVADM" --root "$ROOT" groups
+	[[ $stderr == *"ignoring /sys/kernel/iommu_groups/2/reserved_regions: not a regular file"* ]]
+	mk_samples
+	mk_active mtty mtty-2 "$U2" 4
+	mk_holder 4242 /dev/vfio/4 qemu-system-x86_64
+	rm "$ROOT/proc/4242/cmdline"
+	mkfifo "$ROOT/proc/4242/cmdline"
+	run_exact -1 timeout 10 "$MDEVADM" --root "$ROOT" stop -u "$U2"
+	assert_stderr_line "mdevadm: cannot stop $U2: in use by 4242 (qemu-system-x86_64)*"
 }
 
 @test "hostile: a config file that is a symlink out of ROOT is skipped by list, never followed" {

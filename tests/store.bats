@@ -18,6 +18,7 @@ no_temp_files() {
 	local left
 	left=$(find "$ROOT/etc/mdevctl.d" -mindepth 2 -path '*/scripts.d' -prune -o -type f -print |
 		grep -Ev '/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' || true)
+	left+=$(find "$ROOT/etc" -maxdepth 1 -name '.*.tmp.*')
 	[ -z "$left" ] || _fail "files left behind:" "$left"
 }
 

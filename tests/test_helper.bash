@@ -57,6 +57,7 @@ _fail() {
 # _relpath FROMDIR TO: relative path from directory FROMDIR to TO (both normalised, relative to
 # ROOT, no "." or ".." components). Like the kernel (kernfs_get_target_path), it climbs to the
 # nearest ancestor of TO's directory, so a link to an ancestor reads ../../../UUID, not ../..
+# The result is left in _REL (no subshell: trees have hundreds of links).
 _relpath() {
 	local -a f t
 	local i=0 j rel=""
@@ -68,28 +69,48 @@ _relpath() {
 	for ((j = i; j < ${#f[@]}; j++)); do rel+="../"; done
 	for ((j = i; j < ${#t[@]}; j++)); do rel+="${t[j]}/"; done
 	rel=${rel%/}
-	printf '%s' "${rel:-.}"
+	_REL=${rel:-.}
 }
 
 # _link TARGET LINK: symlink ROOT/LINK -> relative path to ROOT/TARGET (both relative to ROOT).
 _link() {
-	mkdir -p "$ROOT/${2%/*}"
-	ln -sfn "$(_relpath "${2%/*}" "$1")" "$ROOT/$2"
+	[ -d "$ROOT/${2%/*}" ] || mkdir -p "$ROOT/${2%/*}"
+	_relpath "${2%/*}" "$1"
+	ln -sfn "$_REL" "$ROOT/$2"
 }
 
 # _put FILE CONTENT: write CONTENT verbatim to ROOT/FILE, creating directories.
 _put() {
-	mkdir -p "$ROOT/${1%/*}"
+	[ -d "$ROOT/${1%/*}" ] || mkdir -p "$ROOT/${1%/*}"
 	printf '%s' "$2" >"$ROOT/$1"
+}
+
+# _template NAME BUILDER: copies into ROOT what the function BUILDER makes in an empty tree.
+# Under bats the tree is built once per test file (in BATS_FILE_TMPDIR) and copied for each
+# test: one cp instead of a hundred forks.  Elsewhere (gen-golden.sh) BUILDER runs on ROOT.
+_template() {
+	local tpl tmp
+	if [ -z "${BATS_FILE_TMPDIR:-}" ]; then
+		"$2"
+		return
+	fi
+	tpl="$BATS_FILE_TMPDIR/template-$1"
+	if [ ! -d "$tpl" ]; then
+		tmp="$tpl.$BASHPID"
+		mkdir -p "$tmp"
+		ROOT="$tmp" "$2" || return
+		# tests of one file may run in parallel (bats --jobs): the first one to finish wins
+		mv -T "$tmp" "$tpl" 2>/dev/null || rm -rf "$tmp"
+	fi
+	cp -a "$tpl/." "$ROOT/"
 }
 
 # parent_path NAME: the parent's device directory relative to ROOT (sys/devices/...).
 parent_path() {
-	local real rootreal
 	[ -L "$ROOT/sys/class/mdev_bus/$1" ] || _fail "no parent $1 under sys/class/mdev_bus" || return
-	real=$(realpath -e "$ROOT/sys/class/mdev_bus/$1") || return
-	rootreal=$(realpath -e "$ROOT") || return
-	printf '%s' "${real#"$rootreal"/}"
+	# cd -P resolves links without running realpath(1): one subshell, no exec
+	(cd -P "$ROOT/sys/class/mdev_bus/$1" && real=$PWD && cd -P "$ROOT" &&
+		printf '%s' "${real#"$PWD"/}")
 }
 
 # _default_driver PARENT: the mdev driver name the fake kernel also uses: the parent's name for
@@ -170,7 +191,8 @@ mk_type() {
 }
 
 # mk_mtty: the mtty sample parent and its two types, as 6.12 registers them.
-mk_mtty() {
+mk_mtty() { _template mtty _mk_mtty; }
+_mk_mtty() {
 	mk_parent mtty
 	mk_type mtty mtty-1 24 vfio-pci "Single port serial"
 	mk_type mtty mtty-2 12 vfio-pci "Dual port serial"
@@ -183,8 +205,9 @@ mk_bare_mtty() {
 }
 
 # mk_samples: mtty, mdpy and mbochs exactly as the 6.12 sample drivers register them.
-mk_samples() {
-	mk_mtty
+mk_samples() { _template samples _mk_samples; }
+_mk_samples() {
+	_mk_mtty
 	mk_parent mdpy
 	mk_type mdpy mdpy-vga 4 vfio-pci mdpy-vga "virtual display, 640x480 framebuffer"
 	mk_type mdpy mdpy-xga 4 vfio-pci mdpy-xga "virtual display, 1024x768 framebuffer"
@@ -271,8 +294,11 @@ mk_scriptdirs() {
 
 # load_tree NAME: build golden tree NAME (tests/golden/NAME/tree.sh) in ROOT.
 load_tree() {
+	_TREE=$1 _template "tree-$1" _load_tree
+}
+_load_tree() {
 	# shellcheck source=/dev/null
-	. "$GOLDEN/$1/tree.sh"
+	. "$GOLDEN/$_TREE/tree.sh"
 }
 
 # -- PCI devices and IOMMU groups, as 6.12 shows them -----------------------------------------
@@ -363,6 +389,18 @@ mk_noiommu_group() {
 # run_exact [-N] CMD...: like bats `run --separate-stderr`, but $output and $stderr keep every
 # byte, trailing newlines included (bats' run strips them). Also sets $stdout_file/$stderr_file.
 # With -N, fails unless the exit status is N.
+# _slurp VAR FILE: FILE's bytes, trailing newlines kept and NUL bytes dropped (as $(cat) does;
+# _NULS counts them), read without a subshell or cat: run_exact runs some thousand times a suite.
+_slurp() {
+	local part all=
+	_NULS=0
+	while IFS= read -r -d '' part; do
+		all+=$part
+		_NULS=$((_NULS + 1))
+	done <"$2"
+	printf -v "$1" '%s' "$all$part"
+}
+
 run_exact() {
 	local want=
 	case "${1-}" in -[0-9]*) want=${1#-}; shift ;; esac
@@ -370,10 +408,8 @@ run_exact() {
 	stderr_file="$BATS_TEST_TMPDIR/run.stderr"
 	status=0
 	"$@" >"$stdout_file" 2>"$stderr_file" || status=$?
-	output=$(cat "$stdout_file"; printf x)
-	output=${output%x}
-	stderr=$(cat "$stderr_file"; printf x)
-	stderr=${stderr%x}
+	_slurp output "$stdout_file"
+	_slurp stderr "$stderr_file"
 	if [ -n "$want" ] && [ "$status" -ne "$want" ]; then
 		_fail "expected exit status $want, got $status" "stdout: $output" "stderr: $stderr"
 	fi
@@ -483,8 +519,10 @@ repeat_same() {
 
 # assert_file_content FILE EXPECTED: FILE holds exactly the bytes of EXPECTED.
 assert_file_content() {
+	local c
 	[ -f "$1" ] || _fail "no such file: $1" || return
-	printf '%s' "$2" | cmp -s - "$1" && return
+	_slurp c "$1"
+	[ "$_NULS" -eq 0 ] && [ "$c" = "$2" ] && return
 	diff -u --label expected --label "$1" <(printf '%s' "$2") "$1" >&2
 	_fail "content of $1 differs (see diff above)"
 }
@@ -516,8 +554,7 @@ assert_no_create_anywhere() {
 assert_written() {
 	local c
 	[ -f "$1" ] || _fail "no such file: $1" || return
-	c=$(cat "$1"; printf x)
-	c=${c%x}
+	_slurp c "$1"
 	[ "$c" = "$2" ] || [ "$c" = "$2"$'\n' ] || _fail "$1 holds '$c', expected '$2'"
 }
 

@@ -20,6 +20,11 @@ int mdev_errorf(struct mdev_error *err, int code, const char *fmt, ...)
 	return -code;
 }
 
+const char *file_strerror(int code)
+{
+	return code == EBADFD ? "not a regular file" : strerror(code);
+}
+
 const char *sysfs_strerror(int code)
 {
 	switch (code) {
@@ -40,7 +45,7 @@ const char *sysfs_strerror(int code)
 	case EROFS:
 		return "read-only file system";
 	default:
-		return strerror(code);
+		return file_strerror(code);
 	}
 }
 

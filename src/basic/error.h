@@ -18,6 +18,8 @@ struct mdev_error {
 __attribute__((format(printf, 3, 4))) int mdev_errorf(struct mdev_error *err, int code,
 						      const char *fmt, ...);
 
+/* strerror, and "not a regular file" for the rooted layer's -EBADFD. */
+const char *file_strerror(int code);
 /* A person-readable reason for an errno returned by a sysfs write. */
 const char *sysfs_strerror(int code);
 

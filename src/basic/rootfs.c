@@ -233,10 +233,38 @@ ssize_t read_retry(int fd, void *buf, size_t size)
 	return n;
 }
 
+/*
+ * FD, or -EBADFD when it is not a regular file: sysfs attributes are regular
+ * files, and a FIFO or a device where one should be (a hostile or broken
+ * tree) must be refused, not read or written.  Opening with O_NONBLOCK has
+ * already kept a FIFO's open from blocking.
+ */
+static int regular_or_close(int fd)
+{
+	struct stat st;
+
+	if (fd < 0)
+		return fd == -ENXIO ? -EBADFD : fd; /* ENXIO: a FIFO without a reader */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return fd;
+	close(fd);
+	return -EBADFD;
+}
+
+#define ATTR_FLAGS (O_NOFOLLOW | O_NONBLOCK)
+
+static int open_attr_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | ATTR_FLAGS | O_CLOEXEC);
+
+	return regular_or_close(fd < 0 ? -errno : fd);
+}
+
 static int read_fd_small(int fd, char *buf, size_t size)
 {
 	ssize_t n = read_retry(fd, buf, size - 1);
 
+	close(fd);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
@@ -249,24 +277,38 @@ static int read_fd_small(int fd, char *buf, size_t size)
 
 int rfs_read(const struct rootfs *rfs, const char *path, char *buf, size_t size)
 {
-	int fd = rfs_open(rfs, path, O_RDONLY | O_NOFOLLOW, 0);
-	int r;
+	int fd = regular_or_close(rfs_open(rfs, path, O_RDONLY | ATTR_FLAGS, 0));
 
-	if (fd < 0)
-		return fd;
-	r = read_fd_small(fd, buf, size);
-	close(fd);
-	return r;
+	return fd < 0 ? fd : read_fd_small(fd, buf, size);
 }
 
 int rfs_read_at(int dirfd, const char *name, char *buf, size_t size)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_attr_at(dirfd, name);
+
+	return fd < 0 ? fd : read_fd_small(fd, buf, size);
+}
+
+int rfs_read_raw_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = open_attr_at(dirfd, name);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read_retry(fd, buf, size);
+	close(fd);
+	return n < 0 ? -errno : (int)n;
+}
+
+int rfs_read_all(const struct rootfs *rfs, const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = regular_or_close(rfs_open(rfs, path, O_RDONLY | ATTR_FLAGS, 0));
 	int r;
 
 	if (fd < 0)
-		return -errno;
-	r = read_fd_small(fd, buf, size);
+		return fd;
+	r = read_all_fd(fd, max, out, len);
 	close(fd);
 	return r;
 }
@@ -342,7 +384,7 @@ int rfs_readlink_at(const struct rootfs *rfs, int dirfd, const char *dirpath, co
 static int write_value(const struct rootfs *rfs, const char *path, const char *value, int flags)
 {
 	size_t len = strlen(value);
-	int fd = rfs_open(rfs, path, O_WRONLY | O_NOFOLLOW | flags, 0);
+	int fd = regular_or_close(rfs_open(rfs, path, O_WRONLY | ATTR_FLAGS | flags, 0));
 	ssize_t n;
 	int r = 0;
 

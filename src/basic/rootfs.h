@@ -44,11 +44,16 @@ __attribute__((format(printf, 3, 4))) int rfs_openf(const struct rootfs *rfs, in
 
 /*
  * Reads a small attribute file into BUF (NUL-terminated, trailing newline
- * removed).  Returns its length.
+ * removed).  Returns its length.  Attributes, read or written, are regular
+ * files: anything else is refused with -EBADFD, without blocking.
  */
 int rfs_read(const struct rootfs *rfs, const char *path, char *buf, size_t size);
 /* Like rfs_read for NAME inside the open directory DIRFD (one component). */
 int rfs_read_at(int dirfd, const char *name, char *buf, size_t size);
+/* The bytes of NAME in DIRFD as they are, up to SIZE: how many. */
+int rfs_read_raw_at(int dirfd, const char *name, char *buf, size_t size);
+/* All of the attribute PATH into a malloc'd *OUT, as read_all_fd. */
+int rfs_read_all(const struct rootfs *rfs, const char *path, size_t max, char **out, size_t *len);
 
 /*
  * Whether the formatted root-relative path exists; FLAGS add to O_PATH, e.g.
@@ -86,10 +91,23 @@ const char *rfs_basename(const char *path);
 int rfs_mkdirs(const struct rootfs *rfs, const char *path);
 
 /*
- * Replaces the file NAME in directory DIRFD with DATA atomically: temp file in
- * the same directory, fsync, rename, fsync of the directory.
+ * Replaces the file NAME in directory DIRFD with DATA atomically and durably
+ * (the file and the directory are synced).  The file is made in STAGEFD, a
+ * directory on the same filesystem, and renamed to NAME when whole: with
+ * STAGEFD a directory nobody watches, a watcher of DIRFD sees one event (a
+ * rename) per change, and none of the writing.  It is made anonymous
+ * (O_TMPFILE) and named .NAME.tmp.RANDOM only for the rename, which is what
+ * a crash can leave behind; without O_TMPFILE it is named from the start.
  */
-int rfs_replace_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+int rfs_replace_at(int dirfd, const char *name, int stagefd, const char *data, size_t len,
+		   mode_t mode);
+#define RFS_TEMP_MARK ".tmp."
+/*
+ * Removes the temporary files rfs_replace_at left in DIRFD when it was
+ * killed, those of the names OURS accepts.  Only for callers that exclude
+ * every other writer of DIRFD.
+ */
+void rfs_remove_temps(int dirfd, bool (*ours)(const char *name));
 
 struct strv;
 

@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,28 +30,134 @@ static int write_full(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int rfs_replace_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+/* A name for a temporary file of NAME: hidden, and unique beyond the PID. */
+static int temp_name(char *buf, size_t size, const char *name)
 {
-	char tmp[NAME_MAX + 1];
-	int fd, r;
+	unsigned char rnd[8];
+	char hex[2 * sizeof(rnd) + 1];
 
-	if (rfs_path(tmp, sizeof(tmp), ".%s.tmp.%lu", name, (unsigned long)getpid()) < 0)
-		return -ENAMETOOLONG;
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -EIO;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	return rfs_path(buf, size, ".%s" RFS_TEMP_MARK "%s", name, hex);
+}
+
+/* Writes DATA to FD and makes it durable. */
+static int write_synced(int fd, const char *data, size_t len)
+{
+	int r = write_full(fd, data, len);
+
+	return r == 0 && fsync(fd) < 0 ? -errno : r;
+}
+
+/*
+ * Gives the anonymous file FD the name NAME in DIRFD.  Through /proc, as
+ * linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH.
+ */
+static int link_anonymous(int fd, int dirfd, const char *name)
+{
+	char proc[32];
+
+	rfs_path(proc, sizeof(proc), "/proc/self/fd/%lu", (unsigned long)fd);
+	if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	return linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0 ? 0 : -errno;
+}
+
+/* Writes a new file TMP in DIRFD holding DATA. */
+static int write_named(int dirfd, const char *tmp, const char *data, size_t len, mode_t mode)
+{
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int r;
+
 	if (fd < 0)
 		return -errno;
-	r = write_full(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+	r = write_synced(fd, data, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		r = -errno;
-	if (r < 0) {
+	if (r < 0)
 		unlinkat(dirfd, tmp, 0);
-		return r;
+	return r;
+}
+
+/*
+ * Makes a file holding DATA under a fresh temporary name TMP in STAGEFD: an
+ * anonymous file (O_TMPFILE) linked in when whole, so that a crash while
+ * writing leaves nothing; a named one where the filesystem has no O_TMPFILE
+ * or the file cannot be linked (no /proc).
+ */
+static int stage(int stagefd, char tmp[static NAME_MAX + 1], const char *name, const char *data,
+		 size_t len, mode_t mode)
+{
+	int anon = openat(stagefd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	int r = anon < 0 ? -EEXIST : write_synced(anon, data, len);
+
+	for (int tries = 0; r == -EEXIST || (r == 0 && tries == 0); tries++) {
+		r = tries < 16 ? temp_name(tmp, NAME_MAX + 1, name) : -EEXIST;
+		if (r < 0)
+			break;
+		if (anon >= 0) {
+			r = link_anonymous(anon, stagefd, tmp);
+			if (r == 0 || r == -EEXIST)
+				continue;
+			close(anon);
+			anon = -1;
+		}
+		r = write_named(stagefd, tmp, data, len, mode);
 	}
-	return fsync(dirfd) < 0 ? -errno : 0;
+	if (anon >= 0)
+		close(anon);
+	return r;
+}
+
+int rfs_replace_at(int dirfd, const char *name, int stagefd, const char *data, size_t len,
+		   mode_t mode)
+{
+	char tmp[NAME_MAX + 1];
+	int r = stage(stagefd, tmp, name, data, len, mode);
+
+	if (r == 0 && renameat(stagefd, tmp, dirfd, name) < 0) {
+		r = -errno;
+		unlinkat(stagefd, tmp, 0);
+		if (r != -EXDEV)
+			return r;
+	}
+	/* STAGEFD is read-only, full or on another filesystem: stage beside NAME */
+	if (r < 0 && stagefd != dirfd)
+		return rfs_replace_at(dirfd, name, dirfd, data, len, mode);
+	return r < 0 ? r : fsync(dirfd) < 0 ? -errno : 0;
+}
+
+void rfs_remove_temps(int dirfd, bool (*ours)(const char *name))
+{
+	int own = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = own < 0 ? NULL : fdopendir(own);
+	struct dirent *de;
+
+	if (!d) {
+		if (own >= 0)
+			close(own);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char base[NAME_MAX + 1];
+		const char *mark = de->d_name[0] == '.' ? strstr(de->d_name, RFS_TEMP_MARK) : NULL;
+		size_t n = mark ? (size_t)(mark - de->d_name) - 1 : 0;
+
+		/* .NAME.tmp.SUFFIX, SUFFIX in hex: random now, a PID before */
+		if (!mark || !n || !mark[sizeof(RFS_TEMP_MARK) - 1] ||
+		    strspn(mark + sizeof(RFS_TEMP_MARK) - 1, "0123456789abcdef") !=
+			    strlen(mark + sizeof(RFS_TEMP_MARK) - 1))
+			continue;
+		memcpy(base, de->d_name + 1, n);
+		base[n] = '\0';
+		if (ours(base))
+			unlinkat(dirfd, de->d_name, 0);
+	}
+	closedir(d);
 }
 
 int read_all_fd(int fd, size_t max, char **out, size_t *len)

@@ -53,9 +53,14 @@ static bool utf8_valid_opt(const char *s)
 	return !s || utf8_valid(s);
 }
 
-/* Parses ARGV for command C into ARGS; returns 0, EXIT_USAGE, or -1 for --help. */
-static int parse_args(struct ctx *ctx, const struct command *c, int argc, char **argv,
-		      struct cmd_args *args)
+void cli_args_free(struct cmd_args *args)
+{
+	free(args->pos);
+	free(args->parents);
+}
+
+int cli_parse_args(struct ctx *ctx, const struct command *c, int argc, char **argv,
+		   struct cmd_args *args)
 {
 	struct option longopts[OPT_COUNT + 2];
 	char shortopts[2 * OPT_COUNT + 4] = "-:h";
@@ -203,15 +208,14 @@ int cli_dispatch(struct ctx *ctx, int argc, char **argv)
 		return usage_error(ctx, "unknown command '%s'", argv[0]);
 	}
 	ctx->cmd = c->name;
-	r = parse_args(ctx, c, argc, argv, &args);
+	r = cli_parse_args(ctx, c, argc, argv, &args);
 	if (r < 0) {
 		usage_command(stdout, ctx, c);
 		r = 0;
 	} else if (r == 0) {
 		r = c->run(ctx, &args);
 	}
-	free(args.pos);
-	free(args.parents);
+	cli_args_free(&args);
 	ctx->cmd = NULL;
 	return r;
 }

@@ -86,6 +86,10 @@ int cmd_define(struct ctx *ctx, struct cmd_args *args)
 		goto out;
 	r = store_load(&ctx->rfs, parent, args->uuid, &old, &err);
 	config_clear(&old);
+	if (r == -ENOTDIR) {
+		r = fail(ctx, "cannot define %s: %s", args->uuid, err.msg);
+		goto out;
+	}
 	if (r != -ENOENT) {
 		/* a broken file still is a definition: never overwrite it silently */
 		r = fail(ctx, "refusing to overwrite existing config for %s/%s", parent,

@@ -136,7 +136,7 @@ int cmd_stop(struct ctx *ctx, struct cmd_args *args)
 	r = model_active_get(&ctx->rfs, args->uuid, &act);
 	if (r < 0) {
 		r = fail(ctx, "cannot stop %s: %s", args->uuid,
-			 r == -ENOENT ? "device is not active" : strerror(-r));
+			 r == -ENOENT ? "device is not active" : file_strerror(-r));
 		goto out;
 	}
 	/* scripts see the definition when it describes what runs, else the bare device */

@@ -92,7 +92,7 @@ static int list_active(struct lister *l, const struct cmd_args *args)
 		if (r == 0)
 			act.n = 1;
 		else if (r != -ENOENT)
-			warnf("cannot read active device %s: %s", args->uuid, strerror(-r));
+			warnf("cannot read active device %s: %s", args->uuid, file_strerror(-r));
 	} else if (model_active_all(&l->ctx->rfs, &act, &err) < 0) {
 		return fail(l->ctx, "%s", err.msg);
 	}

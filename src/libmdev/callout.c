@@ -189,7 +189,6 @@ static const struct cap *probe(struct callouts *co, struct script *s, const char
 {
 	struct cap *c;
 	struct run res;
-	json_t *answer, *sup;
 
 	for (size_t i = 0; i < s->ncaps; i++)
 		if (strcmp(s->caps[i].type, type) == 0)
@@ -207,17 +206,24 @@ static const struct cap *probe(struct callouts *co, struct script *s, const char
 		c->kind = CAP_NOT_MINE;
 	} else if (res.status == 0) {
 		trim_answer(&res);
-		answer = json_loadb(res.out, res.outlen, 0, NULL);
-		sup = json_object_get(answer, "supports");
-		if (json_is_object(sup)) {
+		if (co_parse_caps(res.out, res.outlen, &c->events, &c->actions))
 			c->kind = CAP_VERSIONED;
-			strv_from_json(&c->events, json_object_get(sup, "events"));
-			strv_from_json(&c->actions, json_object_get(sup, "actions"));
-		}
-		json_decref(answer);
 	}
 	free(res.out);
 	return c;
+}
+
+bool co_parse_caps(const char *answer, size_t len, struct strv *events, struct strv *actions)
+{
+	json_t *root = json_loadb(answer, len, 0, NULL), *sup = json_object_get(root, "supports");
+	bool versioned = json_is_object(sup);
+
+	if (versioned) {
+		strv_from_json(events, json_object_get(sup, "events"));
+		strv_from_json(actions, json_object_get(sup, "actions"));
+	}
+	json_decref(root);
+	return versioned;
 }
 
 static bool lists(const struct cap *c, const char *event, const char *action)
@@ -334,19 +340,17 @@ void co_post(struct co_call *call, bool success)
 	notify(call, success ? 1 : -1);
 }
 
-/* Validates a get-attributes answer: a JSON array of one-member objects, as in a config. */
-static int parse_attrs(struct run *res, const char *type, struct mdev_config *got, char *why,
-		       size_t whylen)
+int co_parse_attrs(const char *answer, size_t len, const char *type, struct mdev_config *got,
+		   char *why, size_t whylen)
 {
 	json_t *wrap, *attrs;
 	int r;
 
-	trim_answer(res);
 	memset(got, 0, sizeof(*got));
 	/* an empty answer, or mdevctl's "[{}]", means no attributes */
-	if (!res->outlen || strcmp(res->out, "[{}]") == 0)
+	if (!len || (len == 4 && memcmp(answer, "[{}]", 4) == 0))
 		return 0;
-	attrs = json_loadb(res->out, res->outlen, 0, NULL);
+	attrs = json_loadb(answer, len, 0, NULL);
 	if (!attrs) {
 		snprintf(why, whylen, "not JSON");
 		return -EINVAL;
@@ -369,7 +373,10 @@ int co_get_attrs(struct callouts *co, const char *uuid, const char *parent, stru
 	idx = pick(co, cfg->type, "get", "attributes", uuid, parent, NULL, &res, &ran);
 	if (!ran)
 		return 0;
-	r = res.status == 0 ? parse_attrs(&res, cfg->type, &got, why, sizeof(why)) : -EIO;
+	if (res.status == 0)
+		trim_answer(&res);
+	r = res.status == 0 ? co_parse_attrs(res.out, res.outlen, cfg->type, &got, why, sizeof(why))
+			    : -EIO;
 	free(res.out);
 	if (r == -EIO)
 		return mdev_errorf(err, EIO, "callout script %s cannot get the attributes of %s",

@@ -50,6 +50,15 @@ void co_post(struct co_call *call, bool success);
  * Returns 1 and replaces CFG's attributes when a script answered, 0 when no
  * script handles the type, or a negative errno with ERR set.
  */
+/*
+ * The pure parts of reading a script's answers (LEN bytes, trimmed):
+ * a get-attributes answer into GOT (for TYPE), and whether a capabilities
+ * answer makes the script versioned, with the events and actions it lists.
+ */
+int co_parse_attrs(const char *answer, size_t len, const char *type, struct mdev_config *got,
+		   char *why, size_t whylen);
+bool co_parse_caps(const char *answer, size_t len, struct strv *events, struct strv *actions);
+
 int co_get_attrs(struct callouts *co, const char *uuid, const char *parent, struct mdev_config *cfg,
 		 struct mdev_error *err);
 

@@ -174,16 +174,25 @@ static char *scan_string(struct scan *s)
 	return scan_span(s, &start, &len) ? xstrndup(start, len) : NULL;
 }
 
+/*
+ * "KEY" and its colon.  Without the colon the scan stays where it was, so
+ * that the next try starts at the key again, not after it.
+ */
 static bool scan_key(struct scan *s, const char *key)
 {
+	const char *at;
 	size_t len = strlen(key);
 
 	skip_ws(s);
+	at = s->p;
 	if ((size_t)(s->end - s->p) < len + 2 || s->p[0] != '"' ||
 	    memcmp(s->p + 1, key, len) != 0 || s->p[len + 1] != '"')
 		return false;
 	s->p += len + 2;
-	return scan_char(s, ':');
+	if (scan_char(s, ':'))
+		return true;
+	s->p = at;
+	return false;
 }
 
 static bool scan_attrs(struct scan *s, struct mdev_config *cfg)

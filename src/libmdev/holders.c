@@ -35,18 +35,15 @@ static const char *held_node(int fddir, const char *fd, const struct strv *nodes
 static char *read_cmdline(int piddir)
 {
 	char buf[CMDLINE_MAX];
-	int fd = openat(piddir, "cmdline", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n = fd < 0 ? -1 : read_retry(fd, buf, sizeof(buf) - 1);
+	int n = rfs_read_raw_at(piddir, "cmdline", buf, sizeof(buf) - 1);
 
-	if (fd >= 0)
-		close(fd);
 	if (n <= 0) {
 		n = rfs_read_at(piddir, "comm", buf, sizeof(buf));
 		return xstrdup(n > 0 ? buf : "?");
 	}
 	while (n > 0 && buf[n - 1] == '\0')
 		n--;
-	for (ssize_t i = 0; i < n; i++)
+	for (int i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
 	buf[n] = '\0';

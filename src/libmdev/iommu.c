@@ -126,24 +126,11 @@ static int cmp_member(const void *a, const void *b)
 		      ((const struct iommu_member *)b)->name);
 }
 
-/* Lines "0x00000000fee00000 0x00000000feefffff msi"; anything else is skipped. */
-static void load_regions(const struct rootfs *rfs, const char *dir, struct iommu_group *g)
+void iommu_parse_regions(char *text, struct iommu_group *g)
 {
-	char path[PATH_MAX], *text, *line, *save = NULL;
-	size_t len, cap = 0;
-	int fd;
+	char *line, *save = NULL;
+	size_t cap = g->nregions;
 
-	if (rfs_path(path, sizeof(path), "%s/reserved_regions", dir) < 0)
-		return;
-	fd = rfs_open(rfs, path, O_RDONLY | O_NOFOLLOW, 0);
-	if (fd < 0)
-		return;
-	/* a sysfs attribute is at most a page; a fake tree gets some slack */
-	if (read_all_fd(fd, 1u << 20, &text, &len) < 0) {
-		close(fd);
-		return;
-	}
-	close(fd);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char start[32], end[32], type[64];
 
@@ -158,6 +145,23 @@ static void load_regions(const struct rootfs *rfs, const char *dir, struct iommu
 		g->regions[g->nregions++] =
 			(struct iommu_region){ xstrdup(start), xstrdup(end), xstrdup(type) };
 	}
+}
+
+static void load_regions(const struct rootfs *rfs, const char *dir, struct iommu_group *g)
+{
+	char path[PATH_MAX], *text;
+	size_t len;
+	int r;
+
+	if (rfs_path(path, sizeof(path), "%s/reserved_regions", dir) < 0)
+		return;
+	/* a sysfs attribute is at most a page; a fake tree gets some slack */
+	r = rfs_read_all(rfs, path, 1u << 20, &text, &len);
+	if (r == -EBADFD)
+		warnf("IOMMU group %lu: ignoring /%s: %s", g->id, path, file_strerror(-r));
+	if (r < 0)
+		return;
+	iommu_parse_regions(text, g);
 	free(text);
 }
 
@@ -248,7 +252,7 @@ int iommu_group_load(const struct rootfs *rfs, unsigned long id, struct iommu_gr
 	if (r == -ENOENT || r == -ENOTDIR)
 		return mdev_errorf(err, ENOENT, "no IOMMU group %lu (see 'groups' for the list)",
 				   id);
-	return mdev_errorf(err, -r, "cannot read IOMMU group %lu: %s", id, strerror(-r));
+	return mdev_errorf(err, -r, "cannot read IOMMU group %lu: %s", id, file_strerror(-r));
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -290,7 +294,7 @@ int iommu_groups_load(const struct rootfs *rfs, struct iommu_group_list *out,
 		}
 		iommu_group_clear(&out->v[out->n]);
 		if (r != -ENOENT) /* a group that went away while we looked is no news */
-			warnf("skipping IOMMU group %lu: %s", id, strerror(-r));
+			warnf("skipping IOMMU group %lu: %s", id, file_strerror(-r));
 	}
 	strv_free(&names);
 	if (out->n > 1)

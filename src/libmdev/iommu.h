@@ -65,6 +65,12 @@ int iommu_groups_load(const struct rootfs *rfs, struct iommu_group_list *out,
 		      struct mdev_error *err);
 void iommu_group_list_free(struct iommu_group_list *l);
 
+/*
+ * Adds the regions of a reserved_regions text ("0x00000000fee00000
+ * 0x00000000feefffff msi" lines; others are skipped with a warning) to G.
+ */
+void iommu_parse_regions(char *text, struct iommu_group *g);
+
 /* One group; -ENOENT (with a message) when there is no group ID. */
 int iommu_group_load(const struct rootfs *rfs, unsigned long id, struct iommu_group *g,
 		     struct mdev_error *err);

@@ -116,9 +116,9 @@ int iommu_group_set_type(const struct rootfs *rfs, const struct iommu_group *g, 
 		return mdev_errorf(err, ENAMETOOLONG, "IOMMU group %lu: path too long", g->id);
 	r = rfs_write_replace(rfs, path, type);
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot set the type of IOMMU group %lu to %s: %s",
-				   g->id, type,
-				   type_write_reason(-r) ? type_write_reason(-r) : strerror(-r));
+		return mdev_errorf(
+			err, -r, "cannot set the type of IOMMU group %lu to %s: %s", g->id, type,
+			type_write_reason(-r) ? type_write_reason(-r) : file_strerror(-r));
 	return 0;
 }
 
@@ -147,7 +147,8 @@ int noiommu_get(const struct rootfs *rfs, bool *on, struct mdev_error *err)
 			SYS_NOIOMMU_PARAM);
 	}
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot read /%s: %s", SYS_NOIOMMU_PARAM, strerror(-r));
+		return mdev_errorf(err, -r, "cannot read /%s: %s", SYS_NOIOMMU_PARAM,
+				   file_strerror(-r));
 	if (strcmp(buf, "Y") == 0 || strcmp(buf, "y") == 0 || strcmp(buf, "1") == 0) {
 		*on = true;
 		return 0;
@@ -178,6 +179,6 @@ int noiommu_set(const struct rootfs *rfs, bool on, bool force, struct mdev_error
 				   on ? "enable" : "disable");
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot %s VFIO no-IOMMU mode: writing /%s: %s",
-				   on ? "enable" : "disable", SYS_NOIOMMU_PARAM, strerror(-r));
+				   on ? "enable" : "disable", SYS_NOIOMMU_PARAM, file_strerror(-r));
 	return 0;
 }

@@ -36,7 +36,8 @@ static size_t add_str(struct sbuf *b, const char *s, size_t len)
 
 /*
  * Appends the attribute NAME of the type directory DIRFD and returns where it
- * starts, or -1 when it is absent or empty.  With FOLD_LINES, newlines become
+ * starts, -1 when it is absent or empty, -EBADFD when it is no file.  With FOLD_LINES, newlines
+ * become
  * ", ": mdevctl prints a multi-line description on one line.
  */
 static long add_attr(struct sbuf *b, int dirfd, const char *name, bool fold_lines)
@@ -44,6 +45,8 @@ static long add_attr(struct sbuf *b, int dirfd, const char *name, bool fold_line
 	char buf[4096], folded[2 * sizeof(buf)], *o = folded;
 	int n = rfs_read_at(dirfd, name, buf, sizeof(buf));
 
+	if (n == -EBADFD)
+		return n;
 	if (n <= 0)
 		return -1;
 	if (!fold_lines || !memchr(buf, '\n', (size_t)n))
@@ -84,6 +87,10 @@ static int read_type(const struct rootfs *rfs, int dirfd, const char *dirpath, c
 	name = add_attr(&b, dfd, "name", false);
 	desc = add_attr(&b, dfd, "description", true);
 	close(dfd);
+	if (api == -EBADFD || name == -EBADFD || desc == -EBADFD) {
+		free(b.p);
+		return -EBADFD;
+	}
 	if (api < 0)
 		api = (long)add_str(&b, "", 0);
 	t->buf = b.p;
@@ -120,7 +127,7 @@ int model_types(const struct rootfs *rfs, const char *parent, struct mdev_type_i
 		r = read_type(rfs, dfd, path, ids.v[i], &(*types)[*n]);
 		if (r < 0)
 			warnf("skipping type %s of parent %s: cannot read its attributes: %s",
-			      ids.v[i], parent, strerror(-r));
+			      ids.v[i], parent, file_strerror(-r));
 		else
 			(*n)++;
 	}
@@ -173,7 +180,7 @@ int model_check_creatable(const struct rootfs *rfs, const char *parent, const ch
 				   type);
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot read available instances of %s on %s: %s", type,
-				   parent, strerror(-r));
+				   parent, file_strerror(-r));
 	errno = 0;
 	avail = strtol(buf, &end, 10);
 	if (errno || *end || end == buf)

@@ -177,7 +177,7 @@ int model_active_all(const struct rootfs *rfs, struct active_list *out, struct m
 		if (r == 0)
 			out->n++;
 		else if (r != -ENOENT) /* removed while we looked: not an error */
-			warnf("skipping active device %s: %s", de->d_name, strerror(-r));
+			warnf("skipping active device %s: %s", de->d_name, file_strerror(-r));
 	}
 	closedir(d);
 	close(devs);

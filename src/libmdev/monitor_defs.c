@@ -329,6 +329,18 @@ static int defs_resync(struct monitor *m, struct mdev_error *err)
 	return 0;
 }
 
+const struct inotify_event *inotify_next(const char *buf, size_t n, size_t *off)
+{
+	const struct inotify_event *ev = (const struct inotify_event *)(buf + *off);
+
+	/* records come whole and aligned from the kernel: anything else ends the buffer */
+	if (n - *off < sizeof(*ev) || ev->len > n - *off - sizeof(*ev) ||
+	    ev->len % __alignof__(*ev) || (ev->len && !memchr(ev->name, '\0', ev->len)))
+		return NULL;
+	*off += sizeof(*ev) + ev->len;
+	return ev;
+}
+
 static int handle_inotify(struct monitor *m, const struct inotify_event *ev, struct mdev_error *err)
 {
 	struct parent_watch *pw;
@@ -393,13 +405,14 @@ int defs_read(struct monitor *m, struct mdev_error *err)
 			return mdev_errorf(err, errno, "cannot read inotify events: %s",
 					   strerror(errno));
 		}
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-			int r = handle_inotify(m, ev, err);
+		for (size_t off = 0;;) {
+			const struct inotify_event *ev = inotify_next(buf, (size_t)n, &off);
+			int r = ev ? handle_inotify(m, ev, err) : 0;
 
+			if (!ev)
+				break;
 			if (r < 0)
 				return r;
-			p += sizeof(*ev) + ev->len;
 		}
 	}
 	return 0;

@@ -11,4 +11,12 @@ int defs_attach(struct monitor *m, struct mdev_error *err);
 int defs_read(struct monitor *m, struct mdev_error *err);
 void defs_free(struct monitor *m);
 
+struct inotify_event;
+/*
+ * The record at *OFF of the N bytes BUF read from an inotify descriptor (BUF
+ * aligned as a struct inotify_event), *OFF then moved past it; NULL at the
+ * end, or at a record that does not fit or whose name is not terminated.
+ */
+const struct inotify_event *inotify_next(const char *buf, size_t n, size_t *off);
+
 #endif

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "basic/output.h"
 
 #define LOCK_PATH "run/lock/mdevadm.lock"
+#define STAGE_DIR "etc" /* CONFIG_DIR's parent */
 
 /*
  * Reads a config into BUF when it fits, else into a malloc'd *HEAP.  A short
@@ -38,6 +40,35 @@ static int read_config(int fd, char *buf, size_t size, char **heap, size_t *len)
 }
 
 #define CONFIG_OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+
+/* Whether CONFIG_DIR/PARENT is a symbolic link. */
+static bool parent_is_link(const struct rootfs *rfs, const char *parent)
+{
+	int fd = rfs_openf(rfs, O_PATH | O_NOFOLLOW, CONFIG_DIR "/%s", parent);
+	struct stat st;
+	bool link = fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+
+	if (fd >= 0)
+		close(fd);
+	return link;
+}
+
+/*
+ * Opens the directory CONFIG_DIR/PARENT, never through a symbolic link
+ * (-ELOOP): one that define wrote through while list and undefine ignored it
+ * would hide a definition, so no command follows one.
+ */
+static int open_parent(const struct rootfs *rfs, const char *parent, int flags)
+{
+	int fd = rfs_openf(rfs, flags | O_DIRECTORY | O_NOFOLLOW, CONFIG_DIR "/%s", parent);
+
+	return fd == -ENOTDIR && parent_is_link(rfs, parent) ? -ELOOP : fd;
+}
+
+static const char *parent_strerror(int code)
+{
+	return code == ELOOP ? "a symbolic link, never followed" : strerror(code);
+}
 
 /* Reads and parses PARENT/UUID from FD, the result of opening it. */
 static int load_opened(int fd, const char *parent, const char *uuid, struct mdev_config *cfg,
@@ -69,9 +100,59 @@ static int load_opened(int fd, const char *parent, const char *uuid, struct mdev
 int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
 	       struct mdev_config *cfg, struct mdev_error *err)
 {
-	int fd = rfs_openf(rfs, CONFIG_OPEN_FLAGS, CONFIG_DIR "/%s/%s", parent, uuid);
+	int dfd = open_parent(rfs, parent, O_PATH), fd;
 
+	if (dfd == -ELOOP) { /* -ENOTDIR: the directory, not the file, is a link */
+		memset(cfg, 0, sizeof(*cfg));
+		return mdev_errorf(err, ENOTDIR,
+				   "/" CONFIG_DIR "/%s is a symbolic link, never followed", parent);
+	}
+	fd = dfd < 0 ? dfd : openat(dfd, uuid, CONFIG_OPEN_FLAGS | O_CLOEXEC);
+	if (dfd >= 0) {
+		fd = fd < 0 ? -errno : fd;
+		close(dfd);
+	}
 	return load_opened(fd, parent, uuid, cfg, err);
+}
+
+/*
+ * Temporary files of definitions that a killed writer left: every writer
+ * holds the store lock, so none is being written now.
+ */
+static void remove_temps(const struct rootfs *rfs, int dfd)
+{
+	int sfd = rfs_open(rfs, STAGE_DIR, O_RDONLY | O_DIRECTORY, 0);
+
+	rfs_remove_temps(dfd, uuid_is_canonical);
+	if (sfd >= 0) {
+		rfs_remove_temps(sfd, uuid_is_canonical);
+		close(sfd);
+	}
+}
+
+/* Replaces CONFIG_DIR/PARENT/UUID with LEN bytes of TEXT. */
+static int write_config(const struct rootfs *rfs, const char *parent, const char *uuid,
+			const char *text, size_t len, struct mdev_error *err)
+{
+	int dfd = open_parent(rfs, parent, O_RDONLY), sfd, r;
+
+	if (dfd < 0)
+		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
+				   parent_strerror(-dfd));
+	remove_temps(rfs, dfd);
+	/*
+	 * Staged in CONFIG_DIR's parent, which no watcher of the store (libvirt)
+	 * hears of: the parent's directory sees one rename per change.
+	 */
+	sfd = rfs_open(rfs, STAGE_DIR, O_RDONLY | O_DIRECTORY, 0);
+	r = rfs_replace_at(dfd, uuid, sfd < 0 ? dfd : sfd, text, len, 0644);
+	close(dfd);
+	if (sfd >= 0)
+		close(sfd);
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot write config /" CONFIG_DIR "/%s/%s: %s", parent,
+				   uuid, strerror(-r));
+	return 0;
 }
 
 int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
@@ -80,7 +161,7 @@ int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 	char path[PATH_MAX];
 	json_t *root;
 	char *text;
-	int dfd, r;
+	int r;
 
 	/* dot names are the store's temporary files, and scripts.d is not a parent */
 	if (!rfs_valid_name(parent) || parent[0] == '.' || strcmp(parent, "scripts.d") == 0)
@@ -89,19 +170,12 @@ int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 	r = rfs_mkdirs(rfs, path);
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot create /%s: %s", path, strerror(-r));
-	dfd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
-	if (dfd < 0)
-		return mdev_errorf(err, -dfd, "cannot open /%s: %s", path, strerror(-dfd));
 	root = config_to_json(cfg);
 	text = json_dump_text(root);
 	json_decref(root);
-	r = rfs_replace_at(dfd, uuid, text, strlen(text), 0644);
+	r = write_config(rfs, parent, uuid, text, strlen(text), err);
 	free(text);
-	close(dfd);
-	if (r < 0)
-		return mdev_errorf(err, -r, "cannot write config /%s/%s: %s", path, uuid,
-				   strerror(-r));
-	return 0;
+	return r;
 }
 
 int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
@@ -109,10 +183,11 @@ int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 {
 	int dfd, r = 0;
 
-	dfd = rfs_openf(rfs, O_RDONLY | O_DIRECTORY, CONFIG_DIR "/%s", parent);
+	dfd = open_parent(rfs, parent, O_RDONLY);
 	if (dfd < 0)
 		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
-				   strerror(-dfd));
+				   parent_strerror(-dfd));
+	remove_temps(rfs, dfd);
 	if (unlinkat(dfd, uuid, 0) < 0)
 		r = -errno;
 	else if (fsync(dfd) < 0)
@@ -137,7 +212,9 @@ int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error 
 		if (strcmp(all.v[i], "scripts.d") != 0)
 			strv_push(out, all.v[i]);
 	for (size_t i = 0; i < files.n; i++)
-		warnf("ignoring /" CONFIG_DIR "/%s: not a directory of definitions", files.v[i]);
+		warnf("ignoring /" CONFIG_DIR "/%s: %s", files.v[i],
+		      parent_is_link(rfs, files.v[i]) ? "a symbolic link, never followed"
+						      : "not a directory of definitions");
 	strv_free(&all);
 	strv_free(&files);
 	return 0;
@@ -149,8 +226,10 @@ int store_dir_open(const struct rootfs *rfs, const char *parent, struct store_di
 	*d = (struct store_dir){ .fd = -1, .parent = parent };
 	if (rfs_path(d->path, sizeof(d->path), CONFIG_DIR "/%s", parent) < 0)
 		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", parent);
-	d->fd = rfs_open(rfs, d->path, O_RDONLY | O_DIRECTORY, 0);
-	if (d->fd == -ENOENT || d->fd == -ENOTDIR) {
+	d->fd = open_parent(rfs, parent, O_RDONLY);
+	if (d->fd == -ELOOP)
+		warnf("ignoring /%s: a symbolic link, never followed", d->path);
+	if (d->fd == -ENOENT || d->fd == -ENOTDIR || d->fd == -ELOOP) {
 		d->fd = -1;
 		return 0;
 	}
@@ -229,8 +308,16 @@ int store_find(const struct rootfs *rfs, const char *uuid, const char *only_pare
 	else
 		r = store_parents(rfs, &all, err);
 	for (size_t i = 0; r == 0 && i < all.n; i++) {
-		if (rfs_existsf(rfs, O_NOFOLLOW, CONFIG_DIR "/%s/%s", all.v[i], uuid))
+		int dfd = open_parent(rfs, all.v[i], O_PATH);
+		struct stat st;
+
+		if (dfd == -ELOOP)
+			r = mdev_errorf(err, ELOOP, "cannot look in /" CONFIG_DIR "/%s: %s",
+					all.v[i], parent_strerror(ELOOP));
+		if (dfd >= 0 && fstatat(dfd, uuid, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			strv_push(parents, all.v[i]);
+		if (dfd >= 0)
+			close(dfd);
 	}
 	strv_free(&all);
 	return r;
@@ -239,12 +326,16 @@ int store_find(const struct rootfs *rfs, const char *uuid, const char *only_pare
 int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uuid, char **data,
 		   size_t *len, struct mdev_error *err)
 {
-	int fd = rfs_openf(rfs, CONFIG_OPEN_FLAGS, CONFIG_DIR "/%s/%s", parent, uuid);
-	int r;
+	int dfd = open_parent(rfs, parent, O_PATH), fd, r;
 
+	fd = dfd < 0 ? dfd : openat(dfd, uuid, CONFIG_OPEN_FLAGS | O_CLOEXEC);
+	if (dfd >= 0) {
+		fd = fd < 0 ? -errno : fd;
+		close(dfd);
+	}
 	if (fd < 0)
 		return mdev_errorf(err, -fd, "cannot read /" CONFIG_DIR "/%s/%s: %s", parent, uuid,
-				   strerror(-fd));
+				   parent_strerror(-fd));
 	r = read_all_fd(fd, CONFIG_MAX_SIZE, data, len);
 	close(fd);
 	if (r < 0)
@@ -256,18 +347,7 @@ int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uui
 int store_save_raw(const struct rootfs *rfs, const char *parent, const char *uuid, const char *data,
 		   size_t len, struct mdev_error *err)
 {
-	int dfd = rfs_openf(rfs, O_RDONLY | O_DIRECTORY, CONFIG_DIR "/%s", parent);
-	int r;
-
-	if (dfd < 0)
-		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
-				   strerror(-dfd));
-	r = rfs_replace_at(dfd, uuid, data, len, 0644);
-	close(dfd);
-	if (r < 0)
-		return mdev_errorf(err, -r, "cannot write config /" CONFIG_DIR "/%s/%s: %s", parent,
-				   uuid, strerror(-r));
-	return 0;
+	return write_config(rfs, parent, uuid, data, len, err);
 }
 
 void store_dir_remove(const struct rootfs *rfs, const char *parent)

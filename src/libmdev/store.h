@@ -12,10 +12,18 @@
 
 #define CONFIG_DIR "etc/mdevctl.d"
 
-/* Loads PARENT/UUID: 0, -ENOENT when not defined, another error with ERR set. */
+/*
+ * Loads PARENT/UUID: 0, -ENOENT when not defined, another error with ERR set:
+ * -ENOTDIR when CONFIG_DIR/PARENT is a symbolic link, which no function here
+ * follows (store_parents and store_dir_open warn of one and skip it).
+ */
 int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
 	       struct mdev_config *cfg, struct mdev_error *err);
-/* Writes PARENT/UUID atomically, creating the parent's directory if needed. */
+/*
+ * Writes PARENT/UUID atomically, creating the parent's directory if needed.
+ * store_save and store_delete are called under store_lock: they remove the
+ * temporary files that killed writers left.
+ */
 int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 	       const struct mdev_config *cfg, struct mdev_error *err);
 int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,

@@ -83,46 +83,64 @@ static char *devpath_parent(const char *devpath)
 	return end > start ? strndup(start, (size_t)(end - start)) : NULL;
 }
 
+int uevent_classify(const struct uevent_fields *f, char uuid[UUID_STR_LEN], char **parent)
+{
+	*parent = NULL;
+	if (!f->action)
+		return -1;
+	if (f->subsystem && strcmp(f->subsystem, "mdev") == 0) {
+		bool add = strcmp(f->action, "add") == 0;
+
+		if (!f->sysname || !uuid_normalize(f->sysname, uuid) ||
+		    (!add && strcmp(f->action, "remove") != 0))
+			return -1;
+		*parent = devpath_parent(f->devpath);
+		return add ? MON_ADDED : MON_REMOVED;
+	}
+	if (!f->state || strcmp(f->action, "change") != 0 || !f->sysname)
+		return -1;
+	if (strcmp(f->state, "registered") == 0)
+		return MON_REGISTERED;
+	if (strcmp(f->state, "unregistered") == 0)
+		return MON_UNREGISTERED;
+	return -1;
+}
+
 static void handle_uevent(struct monitor *m, struct udev_device *d)
 {
-	const char *action = ud->udev_device_get_action(d), *subsystem, *state, *sysname;
-	char uuid[UUID_STR_LEN];
+	const struct uevent_fields f = {
+		.action = ud->udev_device_get_action(d),
+		.subsystem = ud->udev_device_get_subsystem(d),
+		.sysname = ud->udev_device_get_sysname(d),
+		.devpath = ud->udev_device_get_devpath(d),
+		.state = ud->udev_device_get_property_value(d, "MDEV_STATE"),
+	};
+	char uuid[UUID_STR_LEN], *parent, *type;
+	struct active_type *a;
+	int kind = uevent_classify(&f, uuid, &parent);
 
-	if (!action)
-		return;
-	subsystem = ud->udev_device_get_subsystem(d);
-	sysname = ud->udev_device_get_sysname(d);
-	if (subsystem && strcmp(subsystem, "mdev") == 0) {
-		char *parent, *type;
-		struct active_type *a;
-
-		if (!sysname || !uuid_normalize(sysname, uuid))
-			return;
-		if (strcmp(action, "add") == 0) {
-			parent = devpath_parent(ud->udev_device_get_devpath(d));
-			type = active_type_read(m, uuid);
-			mon_emit(m, MON_ADDED, uuid, parent, type);
-			act_set(m, uuid, type);
-			free(parent);
-		} else if (strcmp(action, "remove") == 0) {
-			parent = devpath_parent(ud->udev_device_get_devpath(d));
-			a = act_find(m, uuid);
-			mon_emit(m, MON_REMOVED, uuid, parent, a ? a->type : NULL);
-			if (a) {
-				free(a->type);
-				*a = m->act[--m->nact];
-			}
-			free(parent);
+	switch (kind) {
+	case MON_ADDED:
+		type = active_type_read(m, uuid);
+		mon_emit(m, MON_ADDED, uuid, parent, type);
+		act_set(m, uuid, type);
+		break;
+	case MON_REMOVED:
+		a = act_find(m, uuid);
+		mon_emit(m, MON_REMOVED, uuid, parent, a ? a->type : NULL);
+		if (a) {
+			free(a->type);
+			*a = m->act[--m->nact];
 		}
-		return;
+		break;
+	case MON_REGISTERED:
+	case MON_UNREGISTERED:
+		mon_emit(m, (enum mon_kind)kind, NULL, f.sysname, NULL);
+		break;
+	default:
+		break;
 	}
-	state = ud->udev_device_get_property_value(d, "MDEV_STATE");
-	if (!state || strcmp(action, "change") != 0 || !sysname)
-		return;
-	if (strcmp(state, "registered") == 0)
-		mon_emit(m, MON_REGISTERED, NULL, sysname, NULL);
-	else if (strcmp(state, "unregistered") == 0)
-		mon_emit(m, MON_UNREGISTERED, NULL, sysname, NULL);
+	free(parent);
 }
 
 void kernel_read(struct monitor *m)

@@ -5,6 +5,20 @@
 
 #include "libmdev/monitor_queue.h"
 
+/* What the monitor reads of a uevent; NULL for what it lacks. */
+struct uevent_fields {
+	const char *action, *subsystem, *sysname, *devpath;
+	const char *state; /* MDEV_STATE of a parent's change event */
+};
+
+/*
+ * What a uevent means to the monitor, from its fields alone: MON_ADDED or
+ * MON_REMOVED of the mdev UUID under the malloc'd *PARENT (NULL when the
+ * path has none), MON_REGISTERED or MON_UNREGISTERED of the parent named
+ * by sysname, or -1 for an event of no interest.
+ */
+int uevent_classify(const struct uevent_fields *f, char uuid[UUID_STR_LEN], char **parent);
+
 /* Kernel events through libudev; remembers the types of the devices active now. */
 int kernel_attach(struct monitor *m, struct mdev_error *err);
 void kernel_read(struct monitor *m);
