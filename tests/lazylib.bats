@@ -103,14 +103,29 @@ note_sonames() {
 	[ "$(note_sonames)" = "libreadline.so.${major:-8}"$'\n'"libudev.so.1" ]
 }
 
-# loaded_by CMD...: the libraries that mdevadm dlopen()ed while CMD ran, sorted, one a line.
-loaded_by() {
-	local d=$BATS_TEST_TMPDIR/ld
-	rm -rf "$d" && mkdir -p "$d"
-	LD_DEBUG=files LD_DEBUG_OUTPUT="$d/log" "$@" >/dev/null 2>&1 </dev/null 3>&- || true
-	cat "$d"/log.* 2>/dev/null |
+# dlopened DIR: the libraries that mdevadm dlopen()ed, by the LD_DEBUG logs in DIR, one a line.
+dlopened() {
+	cat "$1"/log.* 2>/dev/null |
 		sed -n "s|^ *[0-9]*:[[:space:]]*file=\([^ ]*\) \[0\];  dynamically loaded by $MDEVADM \[0\]\$|\1|p" |
 		sort -u
+}
+
+# loaded_by LIB CMD...: runs CMD, in a session of its own, until mdevadm has dlopen()ed LIB
+# (30 s at most), then ends the session and prints what mdevadm dlopen()ed. Waiting on the
+# load, not on a clock, keeps a loaded machine from ending the command before the load.
+loaded_by() {
+	local lib=$1 d=$BATS_TEST_TMPDIR/ld pid i
+	shift
+	rm -rf "$d" && mkdir -p "$d"
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$d/log" setsid timeout -k 1 30 "$@" >/dev/null 2>&1 3>&- &
+	pid=$!
+	for ((i = 0; i < 300; i++)); do
+		dlopened "$d" | grep -q "^$lib" && break
+		sleep 0.1
+	done
+	kill -- -"$pid" 2>/dev/null || true
+	wait "$pid" || true
+	dlopened "$d"
 }
 
 @test "lazylib: the note's sonames are what the shell and monitor really dlopen()" {
@@ -119,11 +134,11 @@ loaded_by() {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	mkdir -p "$ROOT/sys/class/mdev_bus" "$ROOT/sys/bus/mdev/devices"
 	local loaded
-	# the interactive shell (a terminal; script(1) may pass on the end of input before readline
-	# reads, so a time limit: the library is loaded by then), and monitor on the host's /sys
-	loaded=$(loaded_by timeout -k 1 5 script -qec "'$MDEVADM' --root '$ROOT' shell" /dev/null
-		loaded_by unshare -m sh -c 'mount --bind "$1/sys" /sys && exec timeout 2 "$2" monitor' \
-			sh "$ROOT" "$MDEVADM")
+	# the interactive shell, on a terminal whose input stays open, and monitor on the host's /sys
+	loaded=$(loaded_by libreadline sh -c 'sleep 30 | script -qec "$1" /dev/null' sh \
+		"'$MDEVADM' --root '$ROOT' shell" </dev/null
+		loaded_by libudev unshare -m sh -c 'mount --bind "$1/sys" /sys && exec "$2" monitor' \
+			sh "$ROOT" "$MDEVADM" </dev/null)
 	[ "$(grep -c . <<<"$loaded")" -eq 2 ] || _fail "expected two dlopen()s, saw: $loaded"
 	[ "$(sort <<<"$loaded")" = "$(note_sonames)" ] ||
 		_fail "dlopen()ed: $loaded" "the note names: $(note_sonames)"
