@@ -144,6 +144,24 @@ assert_succeeded() {
 	assert_log_np "$(pre_post co mdpy-hd start "$U1" mdpy "$(cj mdpy-hd)")"$'\n'
 }
 
+@test "define -u -p OTHER of a device running elsewhere: its attributes, asked where it runs" {
+	mk_samples
+	mk_active mtty mtty-1 "$U1"
+	mk_script "$CALLOUTS" co \
+		'[ "$event $action" != "get attributes" ] || printf %s '"'"'[{"x":"1"}]'"'"
+	run_exact -0 mdevadm define -u "$U1" -p mdpy
+	want='{"mdev_type":"mtty-1","start":"manual","attrs":[{"x":"1"}]}'
+	# the running device is asked about on its own parent; the definition is for mdpy
+	assert_log "$(probe co mtty-1 "$U1" mtty
+		line co mtty-1 get attributes none "$U1" mtty ""
+		pre_post co mtty-1 define "$U1" mdpy "$want")"$'\n'
+	assert_cfg "$(cfgfile mdpy "$U1")" mtty-1 manual x 1
+	# with another type there is nothing of the running device to record
+	: >"$LOG"
+	run_exact -0 mdevadm define -u "$U1" -p mbochs -t mbochs-small
+	assert_log_np "$(pre_post co mbochs-small define "$U1" mbochs "$(cj mbochs-small)")"$'\n'
+}
+
 @test "start without --uuid: the scripts get the generated UUID that is printed" {
 	mk_samples
 	mk_script "$CALLOUTS" co

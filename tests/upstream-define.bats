@@ -50,10 +50,37 @@ no_configs() {
 	assert_defined "$P3" "$UUID" vfio_ap-passthrough manual "${AP_ATTRS[@]}"
 }
 
+@test "define.rs/uuid-running-no-parent: -t without -p is refused even for an active device" {
+	up_active "$UUID" "$P3" "$T4"
+	run_exact -2 mdevadm define -u "$UUID" -t "$T4"
+	assert_stderr_line "*--type needs --parent*"
+	[ -z "$output" ]
+	no_configs
+}
+
 @test "define.rs/uuid-running-no-type: -u -p of an active device takes its type" {
 	up_active "$UUID" "$P3" "$T4"
 	run_exact -0 mdevadm define -u "$UUID" -p "$P3"
 	assert_defined "$P3" "$UUID" "$T4" manual
+}
+
+@test "define.rs/uuid-running-diff-parent: a UUID active on another parent can be defined" {
+	up_active "$UUID" "$P2" "$T4"
+	run_exact -0 mdevadm define -u "$UUID" -p "$P3" -t "$T4"
+	assert_defined "$P3" "$UUID" "$T4" manual
+	# (issue 14) without -t the type is the running device's, as with mdevctl
+	rm "$(cfg "$P3" "$UUID")"
+	run_exact -0 mdevadm define -u "$UUID" -p "$P3"
+	assert_defined "$P3" "$UUID" "$T4" manual
+}
+
+@test "define.rs/uuid-running-diff-type: a UUID active with another type can be defined" {
+	up_active "$UUID" "$P3" different_type
+	run_exact -0 mdevadm define -u "$UUID" -p "$P3" -t "$T4"
+	[ -z "$output" ]
+	# the parent is present and does not list the type: stored, with a warning
+	assert_stderr_line "*warning: $P3 does not support type $T4*"
+	assert_cfg "$(cfg "$P3" "$UUID")" "$T4" manual
 }
 
 @test "define.rs/uuid-already-defined: an existing definition is never overwritten" {
