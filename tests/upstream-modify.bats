@@ -166,11 +166,27 @@ live_tree() {
 	[ "$(count_calls " -e live ")" -eq 0 ]
 }
 
+@test "modify.rs/live-unsupported-script-without-version-support: --live needs --jsonfile" {
+	live_tree "$UUID"
+	up_script live-rc0 live-rc0.sh
+	run_exact -2 mdevadm modify -u "$UUID" -p "$P3" --live
+	assert_stderr_line "*--live needs --jsonfile*"
+	unchanged "$P3" "$UUID"
+}
+
 @test "modify.rs/live-supported-but-fails: the live event's failure fails the command" {
 	live_tree "$UV_LIVE"
 	up_script live-rc1 live-rc1.sh
 	run_exact -1 mdevadm modify -u "$UV_LIVE" -p "$P3" --live --jsonfile "$UP/defs/ap-auto.json"
 	unchanged "$P3" "$UV_LIVE"
+}
+
+@test "modify.rs/live-fail-without-jsonfile: --live needs --jsonfile, whatever the script" {
+	live_tree "$UV_LIVE"
+	up_script live-rc0 live-rc0.sh
+	run_exact -2 mdevadm modify -u "$UV_LIVE" -p "$P3" --live
+	assert_stderr_line "*--live needs --jsonfile*"
+	[ "$(count_calls " -e live ")" -eq 0 ]
 }
 
 # mk_modify_active: a versioned script (live_caps) that remembers the attributes a live change

@@ -194,6 +194,9 @@ static int check_modify_args(struct ctx *ctx, const struct cmd_args *args)
 
 	if (!has_opt(args, OPT_UUID))
 		return usage_error(ctx, "modify needs --uuid");
+	/* --live alone is told what it lacks, not "nothing to modify" (as by mdevctl) */
+	if (has_opt(args, OPT_LIVE) && !args->jsonfile)
+		return usage_error(ctx, "--live needs --jsonfile");
 	if (!(args->seen & (edits | OPTBIT(OPT_JSONFILE))))
 		return usage_error(ctx, "nothing to modify: give --type, --auto, --manual, "
 					"--addattr, --delattr or --jsonfile");
@@ -209,8 +212,6 @@ static int check_modify_args(struct ctx *ctx, const struct cmd_args *args)
 		return usage_error(ctx,
 				   "--jsonfile replaces the whole config: it cannot be combined "
 				   "with other changes");
-	if (has_opt(args, OPT_LIVE) && !args->jsonfile)
-		return usage_error(ctx, "--live needs --jsonfile");
 	if (args->jsonfile && !has_opt(args, OPT_LIVE) && !args->parent)
 		return usage_error(ctx, "--jsonfile needs --parent");
 	return 0;
