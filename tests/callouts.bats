@@ -313,6 +313,8 @@ assert_succeeded() {
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
 	mk_co_nt "$(fail_on pre undefine)"
 	run_exact -1 mdevadm undefine -u "$U1"
+	# one line, naming the command once
+	assert_stderr_line "mdevadm: cannot undefine $U1: callout script co refused (status 1; --force overrides)"
 	assert_file_content "$(cfgfile mtty "$U1")" '{"mdev_type": "mtty-1", "start": "manual"}'
 	assert_log_np "$(line co mtty-1 pre undefine none "$U1" mtty "$(cj mtty-1)"
 		line nt mtty-1 notify undefine none "$U1" mtty "$(cj mtty-1)")"$'\n'

@@ -138,7 +138,8 @@ static int undefine_one(struct ctx *ctx, const struct cmd_args *args, const char
 		warnf("%s", err.msg);
 		r = store_delete(&ctx->rfs, parent, args->uuid, &err);
 	} else if (co_pre(&call, has_opt(args, OPT_FORCE), &err) < 0) {
-		r = -err.code;
+		config_clear(&cfg);
+		return fail(ctx, "%s", err.msg); /* it names the command already */
 	} else {
 		r = store_delete(&ctx->rfs, parent, args->uuid, &err);
 		co_post(&call, r == 0);
