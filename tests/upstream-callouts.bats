@@ -219,6 +219,13 @@ attrs_listed() {
 	assert_stderr_line "*ver-rc0-get-attr-bad-json.sh returned invalid attributes for $UV: not JSON"
 }
 
+@test "callouts.rs/test_callout_get_capabilities_rc1_run_with_version_pass: exit 1, still versioned" {
+	up_script rc1 rc1.sh
+	up_script ver-rc0 ver-rc0.sh
+	start_is 0 11111111-1111-0000-0000-111111111111
+	[ "$(calls_np | grep -c '^rc1.sh ')" -eq 0 ]
+}
+
 @test "callouts.rs/test_callout_get_capabilities_rc2_run_without_version_fail: exit 2: not versioned" {
 	up_script rc1 rc1.sh
 	up_script ver-rc0 ver-rc0.sh
@@ -239,6 +246,19 @@ attrs_listed() {
 	start_is 0 11111111-1111-0000-0000-bbbbbbbbbbbb
 	start_is 0 11111111-1111-0000-0000-cccccccccccc
 	[ "$(calls_np | grep -c '^rc1.sh ')" -eq 0 ]
+}
+
+@test "callouts.rs/test_callout_with_version_missing_modify_run_start_pass, _run_modify_fail" {
+	local u=11111111-1111-0000-0000-dddddddddddd
+	up_script ver-rc0 ver-rc0.sh
+	start_is 0 "$u"
+	# a versioned script owns its type for every action: one it does not list is refused
+	mk_config "$TP" "$u" '{"mdev_type":"test_type","start":"manual"}'
+	run_exact -1 mdevadm modify -u "$u" -m
+	assert_stderr_line "*cannot modify $u: callout script ver-rc0.sh does not support pre modify*"
+	[ "$(count_calls ' -e pre -a modify ')" -eq 0 ]
+	run_exact -0 mdevadm modify -u "$u" -a -f
+	assert_cfg "$(cfg "$TP" "$u")" "$TT" auto
 }
 
 @test "callouts.rs/test_callout_with_version_json_provides_with_version_pass: provides is ignored" {
