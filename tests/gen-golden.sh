@@ -11,7 +11,8 @@
 # nothing and fails if anything would change. Needs root (unshare, mount) and mdevctl 1.2.0.
 #
 # Normalisation (see golden/README.md): text output loses 1.2.0's extra trailing blank line, so
-# it ends with exactly one newline, and a lone "\n" becomes empty. JSON is kept as printed.
+# it ends with exactly one newline, and a lone "\n" becomes empty; its control characters are
+# escaped as \xNN. JSON is kept as printed.
 set -euo pipefail
 shopt -s nullglob
 
@@ -68,6 +69,13 @@ normalise() {
 	printf '%s' "$out" >"$2"
 }
 
+# escape_controls FILE: C0 controls but newline, DEL and C1 characters as mdevadm's text output
+# shows them, \xNN per byte (1.2.0 prints only valid UTF-8, so no other byte needs it).
+escape_controls() {
+	perl -0777 -pi -e 's/([\x00-\x09\x0b-\x1f\x7f])/sprintf("\\x%02x", ord $1)/ge;
+		s/\xc2([\x80-\x9f])/sprintf("\\xc2\\x%02x", ord $1)/ge' "$1"
+}
+
 # quote ARGS...: the arguments as shell words, quoted only where needed.
 quote() {
 	local a s=
@@ -116,6 +124,9 @@ for dir in "$golden"/*/; do
 		mdevctl_oracle "${args[@]}" >"$work/new" 2>"$work/stderr" || rc=$?
 		normalise "$kind" "$work/new" ||
 			die "$tree/$name: unexpected end of $kind output: $(od -c "$work/new" | tail -n 3)"
+		if [ "$kind" = text ]; then
+			escape_controls "$work/new"
+		fi
 		update "$dir/$name.out"
 		printf '%s %s\n' "$name" "$rc" >>"$work/status"
 		cat >>"$tests" <<EOF

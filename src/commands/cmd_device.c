@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "libmdev/callout.h"
 #include "libmdev/holders.h"
 #include "commands/commands.h"
@@ -224,8 +225,8 @@ static unsigned start_parent(struct ctx *ctx, const char *parent, bool verbose)
 	store_dir_close(&dir);
 	/* standard output stays mdevctl's (empty) unless asked for; a failure is told anyway */
 	if (verbose && started + active + failed)
-		printf("%s: started %u, already active %u, failed %u\n", parent, started, active,
-		       failed);
+		fprintln_escaped(stdout, "%s: started %u, already active %u, failed %u", parent,
+				 started, active, failed);
 	else if (failed)
 		fail(ctx, "%s: started %u, already active %u, failed %u", parent, started, active,
 		     failed);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "libmdev/callout.h"
+#include "basic/escape.h"
 #include "commands/commands.h"
 #include "libmdev/store.h"
 #include "libmdev/model.h"
@@ -17,10 +18,13 @@ struct lister {
 	bool json, verbose, single;
 	struct outbuf out;
 	struct group_writer gw;
+	struct sbuf scratch; /* one attribute's JSON, before it is escaped */
 };
 
-static void add_attrs(struct sbuf *b, const struct mdev_config *cfg)
+static void add_attrs(struct lister *l, const struct mdev_config *cfg)
 {
+	struct sbuf *b = &l->out.b;
+
 	if (!cfg->nattrs)
 		return;
 	sb_adds(b, "  Attrs:\n");
@@ -32,7 +36,11 @@ static void add_attrs(struct sbuf *b, const struct mdev_config *cfg)
 		sb_adds(b, "    @{");
 		sb_adds(b, ulong_to_str(num, i));
 		sb_adds(b, "}: ");
-		json_add_compact(b, a);
+		/* JSON escapes C0 controls, but leaves DEL and C1 raw */
+		l->scratch.len = 0;
+		json_add_compact(&l->scratch, a);
+		sb_addc(&l->scratch, '\0');
+		sb_adds_escaped(b, l->scratch.p);
 		sb_addc(b, '\n');
 		json_decref(a);
 	}
@@ -47,14 +55,14 @@ static void emit(struct lister *l, const char *parent, const char *uuid,
 	if (!l->json) {
 		sb_adds(b, uuid);
 		sb_addc(b, ' ');
-		sb_adds(b, parent);
+		sb_adds_escaped(b, parent);
 		sb_addc(b, ' ');
-		sb_adds(b, cfg->type);
+		sb_adds_escaped(b, cfg->type);
 		sb_adds(b, cfg->autostart ? " auto" : " manual");
 		sb_adds(b, mark);
 		sb_addc(b, '\n');
 		if (l->verbose)
-			add_attrs(b, cfg);
+			add_attrs(l, cfg);
 		outbuf_item_done(&l->out);
 	} else if (l->single) {
 		config_format(b, cfg, 0);
@@ -235,5 +243,6 @@ int cmd_list(struct ctx *ctx, struct cmd_args *args)
 	if (r == 0 && l.json && !l.single)
 		gw_finish(&l.gw);
 	outbuf_finish(&l.out);
+	sb_free(&l.scratch);
 	return r;
 }

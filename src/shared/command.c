@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/escape.h"
 #include "libmdev/store.h"
 
 const struct opt_def opt_defs[OPT_COUNT] = {
@@ -64,10 +65,14 @@ const struct command *command_find(const struct command *table, const char *name
 
 void vreport(const char *head, const char *tail, const char *fmt, va_list ap)
 {
+	char *msg;
+
 	fflush(stdout); /* what was printed before the error stays before it */
-	fprintf(stderr, "%s: ", head);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "%s\n", tail);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort(); /* out of memory: not recoverable, as in xmalloc */
+	/* names in messages come from the command line, sysfs and definitions */
+	fprintln_escaped(stderr, "%s: %s%s", head, msg, tail);
+	free(msg);
 }
 
 int usage_error(const struct ctx *ctx, const char *fmt, ...)
