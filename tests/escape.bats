@@ -3,7 +3,7 @@
 # Control characters never reach a terminal: names and values from sysfs and definitions that
 # hold ESC, BEL, DEL, C1 characters or bytes that are not UTF-8 are printed as \xNN in every
 # text output (list, list -v, types, groups, set-group-type, errors, warnings, the shell, script
-# stderr, completion), while JSON output stays exact JSON.
+# stderr, completion, apply's plan), while JSON output stays exact JSON.
 
 load test_helper
 load callout_helper
@@ -171,4 +171,15 @@ tree() {
 	[ "$output" = "$U1"$'\t'"active on p\\x07x, t\\x1b[31m"$'\n' ]
 	run_exact -0 mdevadm __complete 'mdevadm types -p '
 	[ "$output" = "mtty"$'\n' ]
+}
+
+@test "escape: apply's plan names the type as \\x escapes; its --diff lines too" {
+	mk_mtty
+	mk_type mtty "$ETYPE" 2
+	printf '{"version": 1, "devices": [{"parent": "mtty", "type": "t\\u001b[31m", "uuid": "%s", "attrs": [{"k": "v\\u009b"}]}]}\n' \
+		"$U1" >"$BATS_TEST_TMPDIR/layout.json"
+	run_exact -3 mdevadm apply --check --diff -f "$BATS_TEST_TMPDIR/layout.json"
+	no_control "$output"
+	[[ $output == *$'\n'"  define   $U1 on mtty: t\\x1b[31m, manual [devices[0]]"$'\n'* ]]
+	[[ $output == *'+      "k": "v\xc2\x9b"'* ]]
 }
