@@ -102,6 +102,21 @@ tree() {
 " ]
 }
 
+@test "escape: UTF-8 text passes through; controls at either end and cut sequences are escaped" {
+	# U+00A0 is the first character after the C1 block, U+009F the last in it
+	local utf8=$'caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80\xc2\xa0'
+	mk_parent mtty
+	mk_type mtty $'x\xe2\x82' 1 vfio-pci "$utf8" $'\x1bd\xc2\x9f\x7f'
+	run_exact -0 mdevadm types
+	[ "$output" = "mtty
+  x\\xe2\\x82
+    Available instances: 1
+    Device API: vfio-pci
+    Name: $utf8
+    Description: \\x1bd\\xc2\\x9f\\x7f
+" ]
+}
+
 @test "escape: groups lines up the escaped names; --dumpjson keeps them" {
 	need_jq
 	tree
