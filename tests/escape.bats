@@ -3,7 +3,7 @@
 # Control characters never reach a terminal: names and values from sysfs and definitions that
 # hold ESC, BEL, DEL, C1 characters or bytes that are not UTF-8 are printed as \xNN in every
 # text output (list, list -v, types, groups, set-group-type, errors, warnings, the shell, script
-# stderr, completion, apply's plan), while JSON output stays exact JSON.
+# stderr, completion, apply's plan, the processes stop names), while JSON output stays exact JSON.
 
 load test_helper
 load callout_helper
@@ -149,6 +149,13 @@ tree() {
 	mk_config mtty "not-a-uuid${ESC}[8m" '{}'
 	run_exact -0 mdevadm list -d
 	stderr_is "mdevadm: warning: ignoring /etc/mdevctl.d/mtty/not-a-uuid\\x1b[8m: file name is not a UUID"
+}
+
+@test "escape: stop names a process that holds the device by its command line, escaped" {
+	tree
+	mk_holder 4242 /dev/vfio/9 "qemu${ESC}]0;owned${BEL}" -name "vm${ESC}[2J"
+	run_exact -1 mdevadm stop -u "$U1"
+	stderr_is "mdevadm: cannot stop $U1: in use by 4242 (qemu\\x1b]0;owned\\x07 -name vm\\x1b[2J) (--force stops it anyway, waiting until it is released)"
 }
 
 @test "escape: start-parent-mdevs names the parent escaped, in its summary and its errors" {
