@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Versioned callout scripts: the capabilities probe (its stdin, one per script and type per
-# run), a supports answer making a script own its type for the events and actions it lists,
-# junk answers meaning legacy, and modify --live [--defined] through a script listing live.
+# run), a supports answer making a script own its type (what it lists goes to it, a pre it does
+# not list is refused), junk answers meaning legacy, and modify --live [--defined] through a
+# script listing live.
 
 load test_helper
 load callout_helper
@@ -33,39 +34,56 @@ assert_unchanged() { assert_file_content "$(cfgfile mtty "$U1")" "$ORIG"; }
 
 @test "a versioned script gets the events and actions it lists, and only those" {
 	mk_samples
-	mk_script "$CALLOUTS" v "$(versioned "$(supports '"pre"' '"define","undefine"')")"
+	mk_script "$CALLOUTS" v "$(versioned "$(supports '"pre"' '"define","start","undefine"')")"
 	mk_script "$NOTIFIERS" nt
 	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
 	run_exact -0 mdevadm start -u "$U1"
 	run_exact -0 mdevadm undefine -u "$U1"
 	assert_log_np "$(line v mtty-1 pre define none "$U1" mtty "$(cj mtty-1)"
 		line nt mtty-1 notify define success "$U1" mtty "$(cj mtty-1)"
+		line v mtty-1 pre start none "$U1" mtty "$(cj mtty-1)"
 		line nt mtty-1 notify start success "$U1" mtty "$(cj mtty-1)"
 		line v mtty-1 pre undefine none "$U1" mtty "$(cj mtty-1)"
 		line nt mtty-1 notify undefine success "$U1" mtty "$(cj mtty-1)")"$'\n'
 	[ "$stderr" = "" ]
 }
 
-@test "a versioned script listing post but not pre still gets post" {
+@test "a versioned script listing post but not pre refuses the action; forced, it gets post" {
 	mk_samples
 	mk_script "$CALLOUTS" 10-v "$(versioned "$(supports '"post"' '"define"')")"
 	mk_script "$CALLOUTS" 20-legacy
 	mk_script "$OLD_CALLOUTS" 30-legacy
-	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
+	mk_script "$NOTIFIERS" nt
+	run_exact -1 mdevadm define -u "$U1" -p mtty -t mtty-1
+	assert_stderr_line "mdevadm: cannot define $U1: callout script 10-v does not support pre define (--force overrides)"
+	[ ! -e "$(cfgfile mtty "$U1")" ]
+	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1 -f
+	assert_stderr_line "mdevadm: warning: callout script 10-v does not support pre define; going on: --force"
 	assert_log "$(probe 10-v mtty-1 "$U1" mtty
-		line 10-v mtty-1 post define success "$U1" mtty "$(cj mtty-1)")"$'\n'
+		line nt mtty-1 notify define none "$U1" mtty "$(cj mtty-1)"
+		probe 10-v mtty-1 "$U1" mtty
+		line 10-v mtty-1 post define success "$U1" mtty "$(cj mtty-1)"
+		line nt mtty-1 notify define success "$U1" mtty "$(cj mtty-1)")"$'\n'
 }
 
-@test "actions a versioned script does not list go neither to it nor to later scripts" {
+@test "actions a versioned script does not list are refused, and go to no later script" {
 	mk_samples
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
 	mk_script "$CALLOUTS" 10-v "$(versioned "$(supports '"pre","post"' '"define"')")"
 	mk_script "$CALLOUTS" 20-legacy 'exit 1'
-	run_exact -0 mdevadm start -u "$U1"
-	run_exact -0 mdevadm modify -u "$U1" --auto
-	run_exact -0 mdevadm undefine -u "$U1"
+	run_exact -1 mdevadm start -u "$U1"
+	assert_no_write "$(createfile mtty mtty-1)"
+	run_exact -1 mdevadm modify -u "$U1" --auto
+	run_exact -1 mdevadm undefine -u "$U1"
+	assert_file_content "$(cfgfile mtty "$U1")" '{"mdev_type": "mtty-1", "start": "manual"}'
 	assert_log_np ""
-	[ "$(count_calls ' -e get -a capabilities ')" -eq 3 ]
+	# --force goes on without them
+	run_exact -0 mdevadm modify -u "$U1" --auto -f
+	run_exact -0 mdevadm start -u "$U1" -f
+	assert_written "$(createfile mtty mtty-1)" "$U1"
+	run_exact -0 mdevadm undefine -u "$U1" -f
+	assert_log_np ""
+	[ "$(count_calls ' -e get -a capabilities ')" -eq 6 ]
 }
 
 @test "a versioned script that does not list get gets no get attributes; list still lists" {
@@ -109,7 +127,8 @@ $(versioned "$(supports '"pre","post"' '"define"')")"
 	mk_script "$CALLOUTS" v \
 		'if [ "$event $action" = "get capabilities" ]; then printf "%s\n\0" '"'$(supports '"pre","post"' '"start"')'"'; exit 0; fi'
 	mk_script "$CALLOUTS" w
-	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
+	run_exact -1 mdevadm define -u "$U1" -p mtty -t mtty-1
+	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1 -f
 	assert_log_np ""
 	run_exact -0 mdevadm start -u "$U1"
 	assert_log_np "$(line v mtty-1 pre start none "$U1" mtty "$(cj mtty-1)"

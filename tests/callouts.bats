@@ -144,6 +144,24 @@ assert_succeeded() {
 	assert_log_np "$(pre_post co mdpy-hd start "$U1" mdpy "$(cj mdpy-hd)")"$'\n'
 }
 
+@test "define -u -p OTHER of a device running elsewhere: its attributes, asked where it runs" {
+	mk_samples
+	mk_active mtty mtty-1 "$U1"
+	mk_script "$CALLOUTS" co \
+		'[ "$event $action" != "get attributes" ] || printf %s '"'"'[{"x":"1"}]'"'"
+	run_exact -0 mdevadm define -u "$U1" -p mdpy
+	want='{"mdev_type":"mtty-1","start":"manual","attrs":[{"x":"1"}]}'
+	# the running device is asked about on its own parent; the definition is for mdpy
+	assert_log "$(probe co mtty-1 "$U1" mtty
+		line co mtty-1 get attributes none "$U1" mtty ""
+		pre_post co mtty-1 define "$U1" mdpy "$want")"$'\n'
+	assert_cfg "$(cfgfile mdpy "$U1")" mtty-1 manual x 1
+	# with another type there is nothing of the running device to record
+	: >"$LOG"
+	run_exact -0 mdevadm define -u "$U1" -p mbochs -t mbochs-small
+	assert_log_np "$(pre_post co mbochs-small define "$U1" mbochs "$(cj mbochs-small)")"$'\n'
+}
+
 @test "start without --uuid: the scripts get the generated UUID that is printed" {
 	mk_samples
 	mk_script "$CALLOUTS" co
@@ -200,7 +218,8 @@ assert_succeeded() {
 	fakekernel_settle
 	[ ! -e "$ROOT/sys/bus/mdev/devices/$U1" ]
 	[ -L "$ROOT/sys/bus/mdev/devices/$U3" ]
-	[ "$output" = $'mtty: started 1, already active 0, failed 1\n' ]
+	[ "$output" = "" ]
+	[[ $stderr == *$'\nmdevadm: mtty: started 1, already active 0, failed 1\n' ]]
 }
 
 @test "list -v and list --dumpjson ask get attributes for each active device, nothing else" {
@@ -295,6 +314,8 @@ assert_succeeded() {
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "manual"}'
 	mk_co_nt "$(fail_on pre undefine)"
 	run_exact -1 mdevadm undefine -u "$U1"
+	# one line, naming the command once
+	assert_stderr_line "mdevadm: cannot undefine $U1: callout script co refused (status 1; --force overrides)"
 	assert_file_content "$(cfgfile mtty "$U1")" '{"mdev_type": "mtty-1", "start": "manual"}'
 	assert_log_np "$(line co mtty-1 pre undefine none "$U1" mtty "$(cj mtty-1)"
 		line nt mtty-1 notify undefine none "$U1" mtty "$(cj mtty-1)")"$'\n'

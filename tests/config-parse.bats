@@ -59,7 +59,7 @@ U2=5a1b2c3d-0000-4000-8000-000000000002
 	run_exact -0 timeout 10 "$MDEVADM" --root "$ROOT" list
 	[ "$output" = "$U1 mtty mtty-1 manual"$'\n' ]
 	assert_stderr_line "$warn"
-	run_exact -1 timeout 10 "$MDEVADM" --root "$ROOT" start-parent-mdevs mtty
+	run_exact -1 timeout 10 "$MDEVADM" --root "$ROOT" start-parent-mdevs -v mtty
 	[ "$output" = $'mtty: started 0, already active 0, failed 1\n' ]
 	assert_stderr_line "mdevadm: skipping invalid config /etc/mdevctl.d/mtty/$U1: invalid JSON at line 1: *"
 	assert_no_write "$(cfile mtty mtty-1)"

@@ -92,7 +92,7 @@ apcheck() {
 	done
 }
 
-@test "vfio-ap-check: capabilities is a supports answer listing pre of define, modify, start" {
+@test "vfio-ap-check: capabilities is a supports answer listing pre of every action" {
 	need_jq
 	ap_tree
 	apcheck get capabilities "$U1" "$PROVIDES"
@@ -100,7 +100,7 @@ apcheck() {
 	[ "$stderr" = "" ]
 	printf '%s' "$output" | jq -e '.supports.version == 2' >/dev/null
 	[ "$(printf '%s' "$output" | jq -c '.supports.events')" = '["pre"]' ]
-	[ "$(printf '%s' "$output" | jq -c '.supports.actions | sort')" = '["define","modify","start"]' ]
+	[ "$(printf '%s' "$output" | jq -c '.supports.actions | sort')" = '["define","modify","start","stop","undefine"]' ]
 }
 
 @test "vfio-ap-check: events it does not check succeed quietly" {
@@ -262,6 +262,11 @@ apcheck() {
 	run_exact -0 mdevadm undefine -u "$U3"
 	[ "$stderr" = "" ]
 	[ ! -e "$(cfgfile matrix "$U3")" ]
+	# stop too: the script lists it, so it is not refused
+	mk_active matrix "$AP" "$U3"
+	run_exact -0 mdevadm stop -u "$U3"
+	[ "$stderr" = "" ]
+	assert_written "$(removefile matrix "$U3")" 1
 }
 
 # -- syslog-notify ----------------------------------------------------------------------------

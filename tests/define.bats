@@ -258,12 +258,26 @@ no_configs() {
 	assert_defined mdpy "$U1" mdpy-vga manual
 }
 
-@test "define -u -p of a device active on another parent needs --type" {
+@test "define -u -p of a device active on another parent takes its type, like mdevctl" {
 	mk_samples
 	mk_active mdpy mdpy-hd "$U1"
-	run_exact -2 mdevadm define -u "$U1" -p mtty
+	mk_active mdpy mdpy-vga "$U2"
+	# mtty is present and does not support mdpy-hd: stored, with a warning
+	run_exact -0 mdevadm define -u "$U1" -p mtty
 	[ -z "$output" ]
-	assert_stderr_line "*no type given for $U1 on mtty*"
+	assert_stderr_line "mdevadm: warning: mtty does not support type mdpy-hd: the definition cannot start there"
+	assert_cfg "$(cfg mtty "$U1")" mdpy-hd manual
+	# a parent that is not present (yet) gets no warning
+	run_exact -0 mdevadm define -u "$U2" -p 0000:00:02.0 -a
+	assert_defined 0000:00:02.0 "$U2" mdpy-vga auto
+}
+
+@test "define -u -t without -p is a usage error, even for an active device (as mdevctl)" {
+	mk_samples
+	mk_active mdpy mdpy-hd "$U1"
+	run_exact -2 mdevadm define -u "$U1" -t mdpy-hd
+	[ -z "$output" ]
+	assert_stderr_line "*--type needs --parent*"
 	no_configs
 }
 

@@ -11,7 +11,9 @@
 # nothing and fails if anything would change. Needs root (unshare, mount) and mdevctl 1.2.0.
 #
 # Normalisation (see golden/README.md): text output loses 1.2.0's extra trailing blank line, so
-# it ends with exactly one newline, and a lone "\n" becomes empty. JSON is kept as printed.
+# it ends with exactly one newline, and a lone "\n" becomes empty; its control characters are
+# escaped as \xNN; list -v of active devices gains their "  IOMMU group: N" lines. JSON is kept
+# as printed.
 set -euo pipefail
 shopt -s nullglob
 
@@ -68,6 +70,27 @@ normalise() {
 	printf '%s' "$out" >"$2"
 }
 
+# escape_controls FILE: C0 controls but newline, DEL and C1 characters as mdevadm's text output
+# shows them, \xNN per byte (1.2.0 prints only valid UTF-8, so no other byte needs it).
+escape_controls() {
+	perl -0777 -pi -e 's/([\x00-\x09\x0b-\x1f\x7f])/sprintf("\\x%02x", ord $1)/ge;
+		s/\xc2([\x80-\x9f])/sprintf("\\xc2\\x%02x", ord $1)/ge' "$1"
+}
+
+# add_groups FILE: after each active device's line, the line mdevadm's list -v adds for its
+# IOMMU group (when ROOT's device has one).
+add_groups() {
+	local line g out=
+	while IFS= read -r line; do
+		out+="$line"$'\n'
+		if [[ $line =~ ^([0-9a-f-]{36})\  ]] &&
+			g=$(readlink "$ROOT/sys/bus/mdev/devices/${BASH_REMATCH[1]}/iommu_group"); then
+			out+="  IOMMU group: ${g##*/}"$'\n'
+		fi
+	done <"$1"
+	printf '%s' "$out" >"$1"
+}
+
 # quote ARGS...: the arguments as shell words, quoted only where needed.
 quote() {
 	local a s=
@@ -116,6 +139,10 @@ for dir in "$golden"/*/; do
 		mdevctl_oracle "${args[@]}" >"$work/new" 2>"$work/stderr" || rc=$?
 		normalise "$kind" "$work/new" ||
 			die "$tree/$name: unexpected end of $kind output: $(od -c "$work/new" | tail -n 3)"
+		if [ "$kind" = text ]; then
+			escape_controls "$work/new"
+			[[ " $rest " != *" -v "* || " $rest " == *" -d "* ]] || add_groups "$work/new"
+		fi
 		update "$dir/$name.out"
 		printf '%s %s\n' "$name" "$rc" >>"$work/status"
 		cat >>"$tests" <<EOF

@@ -54,23 +54,54 @@ $U1 mtty mtty-1 manual
 	[ "$stderr" = "" ]
 }
 
-@test "list: active output matches mdevctl 1.2.0" {
+@test "list: active output matches mdevctl 1.2.0 (list -v but for its IOMMU group lines)" {
 	need_oracle
 	two_parents
 	assert_same_as_oracle list
-	assert_same_as_oracle list -v
 	assert_same_as_oracle list --dumpjson
+	run_exact -0 mdevadm list -v
+	[ "$(grep -v '^  IOMMU group: ' <<<"$output")" = "$(oracle_norm list -v)" ]
 }
 
 @test "list -v: attributes of an active defined device as Attrs lines" {
 	two_parents
 	run_exact -0 mdevadm list -v
 	[ "$output" = "$U2 mdpy mdpy-vga auto (defined)
+  IOMMU group: 2
   Attrs:
     @{0}: {\"x\":\"1\"}
     @{1}: {\"y\":\"two\"}
 $U1 mtty mtty-1 manual
+  IOMMU group: 1
 " ]
+}
+
+@test "list -v: each active device's IOMMU group, before its attributes; only with -v" {
+	mk_samples
+	mk_active mtty mtty-1 "$U1" 12
+	mk_active mtty mtty-2 "$U2"
+	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto", "attrs": [{"a": "1"}]}'
+	run_exact -0 mdevadm list -v
+	[ "$stderr" = "" ]
+	# U2 has no group (no VFIO driver bound): no line
+	[ "$output" = "$U1 mtty mtty-1 auto (defined)
+  IOMMU group: 12
+  Attrs:
+    @{0}: {\"a\":\"1\"}
+$U2 mtty mtty-2 manual
+" ]
+	run_exact -0 mdevadm list -v -u "$U1"
+	[ "$(sed -n 2p <<<"$output")" = "  IOMMU group: 12" ]
+	# list stays mdevctl's, and definitions have no group of their own
+	run_exact -0 mdevadm list
+	[ "$output" = "$U1 mtty mtty-1 auto (defined)
+$U2 mtty mtty-2 manual
+" ]
+	run_exact -0 mdevadm list -d -v
+	[[ $output != *"IOMMU group"* ]]
+	# libvirt reads --dumpjson only: it is unchanged by -v
+	run_exact -0 mdevadm list -v --dumpjson
+	[[ $output != *"IOMMU"* && $output != *'"12"'* ]]
 }
 
 @test "list: an active device whose definition has another type is not (defined)" {
@@ -204,6 +235,7 @@ $attrs" ]
 " ]
 	run_exact -0 mdevadm list -u "$U2" -v
 	[ "$output" = "$U2 mdpy mdpy-vga auto (defined)
+  IOMMU group: 2
   Attrs:
     @{0}: {\"x\":\"1\"}
     @{1}: {\"y\":\"two\"}

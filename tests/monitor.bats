@@ -107,6 +107,23 @@ assert_events() {
 	grep -q "warning: kernel events are not available under --root" "$MON_ERR"
 }
 
+@test "monitor: control characters in a parent or type are printed as \\x escapes" {
+	need_jq
+	mkdir -p "$ROOT/etc/mdevctl.d/p"$'\a'"x"
+	monitor_start
+	mk_config "p"$'\a'"x" "$U1" '{"mdev_type": "t\u001b[31m", "start": "manual"}'
+	wait_lines 1
+	monitor_stop
+	assert_events "defined $U1 p\\x07x t\\x1b[31m"
+	# --dumpjson stays exact JSON
+	monitor_start --dumpjson
+	rm "$ROOT/etc/mdevctl.d/p"$'\a'"x/$U1"
+	wait_lines 1
+	monitor_stop
+	[ "$(jq -r .type <<<"$output")" = $'t\e[31m' ]
+	[ "$(jq -r .parent <<<"$output")" = $'p\ax' ]
+}
+
 @test "monitor --dumpjson: one compact object per line, keys in order, RFC 3339 UTC timestamps" {
 	need_jq
 	mk_samples

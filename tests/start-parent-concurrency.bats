@@ -26,7 +26,7 @@ run_many() {
 		# shellcheck disable=SC2086
 		(
 			rc=0
-			"$MDEVADM" --root "$ROOT" start-parent-mdevs $args \
+			"$MDEVADM" --root "$ROOT" start-parent-mdevs -v $args \
 				>"$BATS_TEST_TMPDIR/run.$i.out" 2>"$BATS_TEST_TMPDIR/run.$i.err" || rc=$?
 			echo "$rc" >"$BATS_TEST_TMPDIR/run.$i.rc"
 		) 3>&- &
@@ -116,7 +116,7 @@ $U3 mtty mtty-1 auto (defined)
 	mk_config 0000:00:02.0 "$U4" '{"mdev_type": "i915-GVTg_V5_4", "start": "auto"}'
 	mk_scriptdirs
 	fakekernel_start
-	run_exact -0 mdevadm start-parent-mdevs --all
+	run_exact -0 mdevadm start-parent-mdevs -v --all
 	fakekernel_settle
 	# byte order of parent names; the absent PCI parent is the udev rule's business later
 	[ "$output" = "mbochs: started 1, already active 0, failed 0
@@ -125,7 +125,7 @@ mtty: started 3, already active 0, failed 0
 " ]
 	[ "$stderr" = "" ]
 	assert_created_once "$U1" "$U2" "$U3" "$U5" "$U6" "$U7"
-	run_exact -0 mdevadm start-parent-mdevs --all
+	run_exact -0 mdevadm start-parent-mdevs -v --all
 	[ "$(sum started)" -eq 0 ]
 	[[ $output == *"mtty: started 0, already active 3, failed 0"* ]]
 }
@@ -134,7 +134,7 @@ mtty: started 3, already active 0, failed 0
 	defs
 	mk_config mdpy "$U4" '{"mdev_type": "mdpy-nosuch", "start": "auto"}'
 	fakekernel_start
-	run_exact -1 mdevadm start-parent-mdevs --all
+	run_exact -1 mdevadm start-parent-mdevs -v --all
 	fakekernel_settle
 	[[ $output == *"mdpy: started 2, already active 0, failed 1"* ]]
 	[[ $output == *"mtty: started 3, already active 0, failed 0"* ]]
@@ -159,6 +159,6 @@ mtty: started 3, already active 0, failed 0
 	run_exact -2 mdevadm start-parent-mdevs
 	[[ $stderr == *"PARENT"*"--all"* ]]
 	run_exact -0 mdevadm start-parent-mdevs --help
-	[[ $output == *"start-parent-mdevs PARENT | --all"* ]]
+	[[ $output == *"start-parent-mdevs [-v] PARENT | [-v] --all"* ]]
 	assert_no_write "$ROOT/$(parent_path mtty)/mdev_supported_types/mtty-1/create"
 }

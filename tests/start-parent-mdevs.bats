@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # start-parent-mdevs PARENT (the udev rule's autostart): every auto definition of PARENT and
 # nothing else, active ones skipped, failures reported per device without stopping the others,
-# a summary line, and only PARENT's config directory read.
+# nothing on standard output (as mdevctl) but with -v a summary line, and only PARENT's config
+# directory read.
 
 load test_helper
 
@@ -42,7 +43,7 @@ tree() {
 	mk_config mtty "$U4" '{"mdev_type": "mtty-4"}'
 	mk_config mdpy "$U5" '{"mdev_type": "mdpy-vga", "start": "auto"}'
 	fakekernel_start
-	run_exact -0 mdevadm start-parent-mdevs mtty
+	run_exact -0 mdevadm start-parent-mdevs -v mtty
 	assert_summary 2 0 0
 	[ "$stderr" = "" ]
 	[ "$(created)" = "mtty/mtty-1 $U1
@@ -60,7 +61,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto"}'
 	mk_active mtty mtty-1 "$U1"
 	fakekernel_start
-	run_exact -0 mdevadm start-parent-mdevs mtty
+	run_exact -0 mdevadm start-parent-mdevs -v mtty
 	assert_summary 1 1 0
 	[ "$stderr" = "" ]
 	[ "$(created)" = "mtty/mtty-2 $U2" ]
@@ -77,7 +78,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_active mtty mtty-4 "$U4"
 	mk_config mtty "$U4" '{"mdev_type": "mtty-4", "start": "auto"}'
 	fakekernel_start
-	run_exact -1 mdevadm start-parent-mdevs mtty
+	run_exact -1 mdevadm start-parent-mdevs -v mtty
 	assert_summary 1 1 2
 	[ "$(nlines "$stderr")" -eq 2 ]
 	[[ $stderr == *"$U1"*mtty-9* ]]
@@ -90,7 +91,7 @@ $U3 mtty mtty-3 auto (defined)
 	tree
 	mk_config 0000:00:02.0 "$U1" '{"mdev_type": "i915-GVTg_V5_4", "start": "auto"}'
 	mk_config 0000:00:02.0 "$U2" '{"mdev_type": "i915-GVTg_V5_8", "start": "auto"}'
-	run_exact -1 mdevadm start-parent-mdevs 0000:00:02.0
+	run_exact -1 mdevadm start-parent-mdevs -v 0000:00:02.0
 	assert_summary 0 0 2 0000:00:02.0
 	[ "$(nlines "$stderr")" -eq 2 ]
 	[[ $stderr == *"$U1"*"0000:00:02.0 not found"* ]]
@@ -106,7 +107,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_config other "$U4" '[]'
 	mk_scriptdirs
 	fakekernel_start
-	run_exact -0 mdevadm start-parent-mdevs mtty
+	run_exact -0 mdevadm start-parent-mdevs -v mtty
 	assert_summary 1 0 0
 	[ "$stderr" = "" ]
 	[ "$(created)" = "mtty/mtty-1 $U1" ]
@@ -117,7 +118,7 @@ $U3 mtty mtty-3 auto (defined)
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "sta'
 	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto"}'
 	fakekernel_start
-	run_exact -1 mdevadm start-parent-mdevs mtty
+	run_exact -1 mdevadm start-parent-mdevs -v mtty
 	assert_summary 1 0 1
 	[[ $stderr == *"etc/mdevctl.d/mtty/$U1"* ]]
 	[ "$(nlines "$stderr")" -eq 1 ]
@@ -139,6 +140,47 @@ $U3 mtty mtty-3 auto (defined)
 	run_exact -0 mdevadm start-parent-mdevs nosuch
 	[ "$output" = "" ]
 	assert_no_create_anywhere
+}
+
+@test "start-parent-mdevs: nothing on standard output without -v, as mdevctl" {
+	tree
+	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto"}'
+	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto"}'
+	mk_active mtty mtty-2 "$U2"
+	fakekernel_start
+	run_exact -0 mdevadm start-parent-mdevs mtty
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(created)" = "mtty/mtty-1 $U1" ]
+	run_exact -0 mdevadm start-parent-mdevs --all
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+}
+
+@test "start-parent-mdevs: without -v a failure ends stderr with the summary, stdout stays empty" {
+	tree
+	mk_config mtty "$U1" '{"mdev_type": "mtty-9", "start": "auto"}'
+	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto"}'
+	fakekernel_start
+	run_exact -1 mdevadm start-parent-mdevs mtty
+	[ "$output" = "" ]
+	[ "$(nlines "$stderr")" -eq 2 ]
+	[[ $stderr == "mdevadm: cannot start $U1: "*mtty-9*$'\n'"mdevadm: mtty: started 1, already active 0, failed 1"$'\n' ]]
+	[ "$(created)" = "mtty/mtty-2 $U2" ]
+	# -v: the summary goes to stdout instead, once
+	run_exact -1 mdevadm start-parent-mdevs --verbose mtty
+	assert_summary 0 1 1
+	assert_stderr_line "mdevadm: cannot start $U1: *mtty-9*"
+}
+
+@test "oracle: start-parent-mdevs prints what mdevctl prints on stdout: nothing" {
+	need_oracle
+	tree
+	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto"}'
+	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "manual"}'
+	# the oracle creates nothing here (no kernel answers): both only write to create
+	assert_same_as_oracle start-parent-mdevs mtty
+	[ "$output" = "" ]
 }
 
 @test "start-parent-mdevs: a missing or extra positional argument is a usage error" {
@@ -173,7 +215,8 @@ $U3 mtty mtty-3 auto (defined)
 	run_exact -0 mdevadm --help
 	[[ $output != *start-parent-mdevs* ]]
 	run_exact -0 mdevadm start-parent-mdevs --help
-	[[ $output == *"start-parent-mdevs PARENT"* ]]
+	[[ $output == *"start-parent-mdevs [-v] PARENT | [-v] --all"* ]]
+	[[ $output == *"--verbose"* ]]
 	[ "$stderr" = "" ]
 }
 
@@ -183,14 +226,14 @@ $U3 mtty mtty-3 auto (defined)
 	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto", "attrs": []}'
 	mk_config mtty "$U3" '{"mdev_type": "mtty-3", "start": "manual"}'
 	fakekernel_start
-	run_exact -0 mdevadm start-parent-mdevs mtty
+	run_exact -0 mdevadm start-parent-mdevs -v mtty
 	fakekernel_settle
 	assert_summary 2 0 0
 	run_exact -0 mdevadm list
 	[ "$output" = "$U1 mtty mtty-1 auto (defined)
 $U2 mtty mtty-2 auto (defined)
 " ]
-	run_exact -0 mdevadm start-parent-mdevs mtty
+	run_exact -0 mdevadm start-parent-mdevs -v mtty
 	fakekernel_settle
 	assert_summary 0 2 0
 	[ "$stderr" = "" ]
@@ -202,7 +245,7 @@ $U2 mtty mtty-2 auto (defined)
 	mk_config mtty "$U1" '{"mdev_type": "mtty-1", "start": "auto", "attrs": [{"no_such_attr": "1"}]}'
 	mk_config mtty "$U2" '{"mdev_type": "mtty-2", "start": "auto"}'
 	fakekernel_start
-	run_exact -1 mdevadm start-parent-mdevs mtty
+	run_exact -1 mdevadm start-parent-mdevs -v mtty
 	fakekernel_settle
 	assert_summary 1 0 1
 	[[ $stderr == *"$U1"* || $stderr == *no_such_attr* ]]
@@ -219,7 +262,7 @@ $U2 mtty mtty-2 auto (defined)
 	mk_config mtty "$U2" '{"mdev_type": "mtty-1", "start": "auto"}'
 	mk_config mtty "$U3" '{"mdev_type": "mtty-1", "start": "auto"}'
 	fakekernel_start
-	run_exact -0 mdevadm start-parent-mdevs mtty
+	run_exact -0 mdevadm start-parent-mdevs -v mtty
 	assert_summary 3 0 0
 	[ "$(created)" = "mtty/mtty-1 $U1
 mtty/mtty-1 $U2
@@ -237,7 +280,7 @@ mtty/mtty-1 $U3" ]
 	for r in a b; do
 		(
 			rc=0
-			mdevadm start-parent-mdevs mtty >"$BATS_TEST_TMPDIR/$r.out" 2>"$BATS_TEST_TMPDIR/$r.err" || rc=$?
+			mdevadm start-parent-mdevs -v mtty >"$BATS_TEST_TMPDIR/$r.out" 2>"$BATS_TEST_TMPDIR/$r.err" || rc=$?
 			echo "$rc" >"$BATS_TEST_TMPDIR/$r.rc"
 		) 3>&- &
 		pids+=($!)
@@ -258,7 +301,7 @@ mtty: started 3, already active 0, failed 0" ]
 	renamer_start
 	local i bad=
 	for ((i = 1; i <= 50; i++)); do
-		run_exact mdevadm start-parent-mdevs mtty
+		run_exact mdevadm start-parent-mdevs -v mtty
 		if [ "$status" -ne 0 ] || [ "$output" != "mtty: started 0, already active 1, failed 0
 " ] || [ -s "$(cfile mtty mtty-1)" ]; then
 			bad="run $i: status $status, stdout: $output, stderr: $stderr, create: $(cat "$(cfile mtty mtty-1)")"
@@ -276,7 +319,7 @@ mtty: started 3, already active 0, failed 0" ]
 	mk_config mdpy "$U3" '{"mdev_type": "mdpy-vga", "start": "auto"}'
 	mk_config 0000:00:02.0 "$U4" '{"mdev_type": "i915-GVTg_V5_4", "start": "auto"}'
 	fakekernel_start
-	run_exact -0 mdevadm start-parent-mdevs --all
+	run_exact -0 mdevadm start-parent-mdevs -v --all
 	[ "$output" = "mdpy: started 1, already active 0, failed 0
 mtty: started 1, already active 0, failed 0
 " ]

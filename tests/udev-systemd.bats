@@ -66,8 +66,8 @@ rule_line() {
 	[ -f "$rules" ]
 	[ "$(install_dirs 1)" = "$FT/p1/rules $FT/p1/units $FT/p1/sbin" ]
 	[ "$(grep -c 'RUN+=' "$rules")" -eq 2 ]
-	[ "$(grep -o '[^ {]*/mdevadm start-parent-mdevs %k' "$rules" | sort -u)" = \
-		"$FT/p1/sbin/mdevadm start-parent-mdevs %k" ]
+	[ "$(grep -o '[^ {]*/mdevadm start-parent-mdevs -v %k' "$rules" | sort -u)" = \
+		"$FT/p1/sbin/mdevadm start-parent-mdevs -v %k" ]
 	[ -x "$FT/d1$FT/p1/sbin/mdevadm" ]
 	! grep -q '@[a-zA-Z_]*@' "$rules"
 }
@@ -115,7 +115,7 @@ udev_runs() {
 	printf 'INTERFACE=lo\nIFINDEX=1\nMDEV_STATE=registered\n' >"$NS/registered"
 	printf 'INTERFACE=lo\nIFINDEX=1\nMDEV_STATE=unregistered\n' >"$NS/unregistered"
 	printf 'INTERFACE=lo\nIFINDEX=1\n' >"$NS/plain"
-	local want="'/bin/sh -c '{ $FT/p1/sbin/mdevadm start-parent-mdevs lo 2>&3 | logger -t mdevadm -p daemon.info; } 3>&1 1>&2 | logger -t mdevadm -p daemon.err''"
+	local want="'/bin/sh -c '{ $FT/p1/sbin/mdevadm start-parent-mdevs -v lo 2>&3 | logger -t mdevadm -p daemon.info; } 3>&1 1>&2 | logger -t mdevadm -p daemon.err''"
 	[ "$(udev_runs registered conf change)" = "$want" ]
 	[ "$(udev_runs plain conf add)" = "$want" ]
 	[ "$(udev_runs plain conf change)" = "" ]
@@ -158,7 +158,7 @@ mtty: started 1, already active 0, failed 1" ]
 	build 1
 	local unit="$FT/d1$FT/p1/units/mdevadm.service"
 	[ -f "$unit" ]
-	grep -qx "ExecStart=$FT/p1/sbin/mdevadm start-parent-mdevs --all" "$unit"
+	grep -qx "ExecStart=$FT/p1/sbin/mdevadm start-parent-mdevs -v --all" "$unit"
 	grep -qx 'Type=oneshot' "$unit"
 	grep -qx 'RemainAfterExit=yes' "$unit"
 	grep -qx 'WantedBy=multi-user.target' "$unit"
@@ -203,10 +203,10 @@ mtty: started 1, already active 0, failed 1" ]
 	[ -f "$d$rules/60-mdevctl.rules" ]
 	[ -f "$d$unit/mdevadm.service" ]
 	# the rule runs what was installed, not Debian's nonexistent /usr/sbin/mdevctl
-	[ "$(grep -o '[^ {]*/mdevadm start-parent-mdevs %k' "$d$rules/60-mdevctl.rules" | sort -u)" = \
-		"/usr/sbin/mdevadm start-parent-mdevs %k" ]
+	[ "$(grep -o '[^ {]*/mdevadm start-parent-mdevs -v %k' "$d$rules/60-mdevctl.rules" | sort -u)" = \
+		"/usr/sbin/mdevadm start-parent-mdevs -v %k" ]
 	[ -x "$d/usr/sbin/mdevadm" ]
-	grep -qx 'ExecStart=/usr/sbin/mdevadm start-parent-mdevs --all' "$d$unit/mdevadm.service"
+	grep -qx 'ExecStart=/usr/sbin/mdevadm start-parent-mdevs -v --all' "$d$unit/mdevadm.service"
 	# and the compatibility names lead to the same binary
 	[ "$(readlink "$d/usr/sbin/mdevctl")" = mdevadm ]
 	[ "$(readlink "$d/usr/sbin/lsmdev")" = mdevadm ]

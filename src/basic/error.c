@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "basic/escape.h"
+
 int mdev_errorf(struct mdev_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -51,7 +53,7 @@ const char *sysfs_strerror(int code)
 
 static void default_sink(const char *msg)
 {
-	fprintf(stderr, "mdevadm: warning: %s\n", msg);
+	fprintln_escaped(stderr, "mdevadm: warning: %s", msg);
 }
 
 static warn_sink sink = default_sink;

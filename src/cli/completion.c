@@ -2,6 +2,8 @@
 /* Completion candidates: prefix-matched, unique, each with a one-line description. */
 #include "cli/completion.h"
 
+#include "basic/escape.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +11,20 @@
 void completion_add(struct completion *c, const char *prefix, const char *word, const char *desc)
 {
 	char *full = xasprintf("%s%s", prefix, word);
-	char *d;
+	struct sbuf d = { 0 };
 
-	if (strncmp(full, c->cur, strlen(c->cur)) != 0)
+	/* a word with control characters cannot be typed, nor be shown as it is */
+	if (strncmp(full, c->cur, strlen(c->cur)) != 0 || text_needs_escape(full))
 		goto done;
 	for (size_t i = 0; i < c->words.n; i++)
 		if (strcmp(c->words.v[i], full) == 0)
 			goto done;
-	/* the protocol is one candidate per line, a tab before the description */
-	d = xstrdup(desc ? desc : "");
-	for (char *p = d; *p; p++)
-		if (*p == '\t' || *p == '\n')
-			*p = ' ';
+	/* escaped: the protocol is one candidate per line, a tab before the description */
+	sb_adds_escaped(&d, desc ? desc : "");
+	sb_addc(&d, '\0');
 	strv_push(&c->words, full);
-	strv_push(&c->descs, d);
-	free(d);
+	strv_push(&c->descs, d.p);
+	sb_free(&d);
 done:
 	free(full);
 }

@@ -25,12 +25,9 @@ int cmd_complete(struct ctx *ctx, struct cmd_args *args)
 		puts("@files");
 	else if (c.kind == COMPLETE_DIRS)
 		puts("@dirs");
-	for (size_t i = 0; c.kind == COMPLETE_WORDS && i < c.words.n; i++) {
-		/* one candidate per line: a name holding a newline cannot be offered */
-		if (strchr(c.words.v[i], '\n') || strchr(c.words.v[i], '\t'))
-			continue;
+	/* one candidate per line: completion_add left out words with a tab or newline */
+	for (size_t i = 0; c.kind == COMPLETE_WORDS && i < c.words.n; i++)
 		printf("%s%s%s\n", c.words.v[i], c.descs.v[i][0] ? "\t" : "", c.descs.v[i]);
-	}
 	completion_free(&c);
 	return 0;
 }

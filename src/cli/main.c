@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "cli/dispatch.h"
 #include "cli/table.h"
 #include "libmdev/callout.h"
@@ -96,8 +97,8 @@ int main(int argc, char **argv)
 	}
 	r = rootfs_open(&ctx.rfs, root);
 	if (r < 0) {
-		fprintf(stderr, "%s: cannot open root directory %s: %s\n", ctx.prog, root,
-			strerror(-r));
+		fprintln_escaped(stderr, "%s: cannot open root directory %s: %s", ctx.prog, root,
+				 strerror(-r));
 		return EXIT_FAILURE;
 	}
 	ctx.co = callouts_new(&ctx.rfs);

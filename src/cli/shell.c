@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "basic/lazylib.h"
 #include "cli/complete.h"
 #include "cli/split.h"
@@ -75,8 +76,9 @@ static int dispatch_words(struct shell *sh, size_t argc, char **words)
 	free(argv);
 	fflush(stdout);
 	if (r && !sh->interactive)
-		fprintf(stderr, "%s: line %lu: '%s' failed with status %d%s\n", sh->ctx->prog,
-			sh->first, words[0], r, sh->keep_going ? "" : ", stopping");
+		fprintln_escaped(stderr, "%s: line %lu: '%s' failed with status %d%s",
+				 sh->ctx->prog, sh->first, words[0], r,
+				 sh->keep_going ? "" : ", stopping");
 	return r;
 }
 
@@ -164,8 +166,8 @@ static void remember(struct shell *sh, const char *text)
 	/* appended at once, so that a killed session or a second one loses nothing */
 	r = rl->append_history(1, sh->history);
 	if (r) {
-		fprintf(stderr, "%s: warning: history not saved to %s: %s\n", sh->ctx->prog,
-			sh->history, strerror(r));
+		fprintln_escaped(stderr, "%s: warning: history not saved to %s: %s", sh->ctx->prog,
+				 sh->history, strerror(r));
 		free(sh->history);
 		sh->history = NULL;
 	}
@@ -272,8 +274,8 @@ static char *history_file(const struct shell *sh)
 		return NULL;
 	r = make_dirs(dir);
 	if (r < 0) {
-		fprintf(stderr, "%s: warning: history not kept: cannot create %s: %s\n",
-			sh->ctx->prog, dir, strerror(-r));
+		fprintln_escaped(stderr, "%s: warning: history not kept: cannot create %s: %s",
+				 sh->ctx->prog, dir, strerror(-r));
 		free(dir);
 		return NULL;
 	}
@@ -282,8 +284,8 @@ static char *history_file(const struct shell *sh)
 	/* append_history does not create the file */
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "%s: warning: history not kept: cannot open %s: %s\n",
-			sh->ctx->prog, path, strerror(errno));
+		fprintln_escaped(stderr, "%s: warning: history not kept: cannot open %s: %s",
+				 sh->ctx->prog, path, strerror(errno));
 		free(path);
 		return NULL;
 	}

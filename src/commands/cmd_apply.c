@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "basic/output.h"
 #include "commands/commands.h"
 #include "libmdev/apply.h"
@@ -70,12 +71,12 @@ static void print_diff(const struct mdev_config *before, const struct mdev_confi
 	printf("      --- before\n      +++ after\n");
 	for (size_t i = 0, j = 0; i < a.n || j < b.n;) {
 		if (i < a.n && j < b.n && strcmp(a.v[i], b.v[j]) == 0) {
-			printf("       %s\n", a.v[i++]);
+			fprintln_escaped(stdout, "       %s", a.v[i++]);
 			j++;
 		} else if (j < b.n && (i == a.n || lcs[i * w + j + 1] > lcs[(i + 1) * w + j])) {
-			printf("      +%s\n", b.v[j++]);
+			fprintln_escaped(stdout, "      +%s", b.v[j++]);
 		} else {
-			printf("      -%s\n", a.v[i++]);
+			fprintln_escaped(stdout, "      -%s", a.v[i++]);
 		}
 	}
 	free(lcs);
@@ -85,15 +86,14 @@ static void print_diff(const struct mdev_config *before, const struct mdev_confi
 
 static void print_action(const struct run *run, const struct plan_action *a)
 {
-	printf("  %-8s %-36s on %s: %s", plan_op_name(a->op), a->id[0] ? a->id : "(new UUID)",
-	       a->parent, a->type);
-	if (a->op == OP_DEFINE || a->op == OP_MODIFY)
-		printf(", %s", layout_start_name(a->after->autostart));
-	if (a->why)
-		printf(" (%s)", a->why);
-	if (a->entry >= 0)
-		printf(" [%s[%ld]]", run->lay.where, a->entry);
-	putchar('\n');
+	bool stored = a->op == OP_DEFINE || a->op == OP_MODIFY;
+	char *entry = a->entry >= 0 ? xasprintf(" [%s[%ld]]", run->lay.where, a->entry) : NULL;
+
+	fprintln_escaped(stdout, "  %-8s %-36s on %s: %s%s%s%s%s%s%s", plan_op_name(a->op),
+			 a->id[0] ? a->id : "(new UUID)", a->parent, a->type, stored ? ", " : "",
+			 stored ? layout_start_name(a->after->autostart) : "", a->why ? " (" : "",
+			 a->why ? a->why : "", a->why ? ")" : "", entry ? entry : "");
+	free(entry);
 	if (run->diff && a->op != OP_STOP && a->op != OP_START)
 		print_diff(a->op == OP_DEFINE ? NULL : a->before,
 			   a->op == OP_UNDEFINE ? NULL : a->after);
@@ -102,12 +102,13 @@ static void print_action(const struct run *run, const struct plan_action *a)
 static void print_plan(const struct run *run)
 {
 	if (!run->plan.n) {
-		printf("Nothing to do: the devices match config \"%s\" of %s.\n",
-		       config_label(&run->lay), run->lay.file);
+		fprintln_escaped(stdout, "Nothing to do: the devices match config \"%s\" of %s.",
+				 config_label(&run->lay), run->lay.file);
 		return;
 	}
-	printf("Plan for config \"%s\" of %s: %zu change%s\n", config_label(&run->lay),
-	       run->lay.file, run->plan.n, run->plan.n == 1 ? "" : "s");
+	fprintln_escaped(stdout, "Plan for config \"%s\" of %s: %zu change%s",
+			 config_label(&run->lay), run->lay.file, run->plan.n,
+			 run->plan.n == 1 ? "" : "s");
 	for (size_t i = 0; i < run->plan.n; i++)
 		print_action(run, &run->plan.v[i]);
 }
@@ -177,7 +178,7 @@ static int report_failure(struct run *run, const struct mdev_error *err)
 	if (run->json)
 		print_json(run, run->rep.leftover.n > 0, err);
 	for (size_t i = 0; !run->json && i < run->rep.undone.n; i++)
-		printf("undone: %s\n", run->rep.undone.v[i]);
+		fprintln_escaped(stdout, "undone: %s", run->rep.undone.v[i]);
 	for (size_t i = 0; i < run->rep.leftover.n; i++)
 		fail(run->ctx, "could not undo %s", run->rep.leftover.v[i]);
 	if (run->rep.undone.n || run->rep.leftover.n)
@@ -201,7 +202,8 @@ static void print_success(const struct run *run)
 
 		if (a->fresh && !named[a->fresh]) {
 			named[a->fresh] = true;
-			printf("new device %s on %s (%s)\n", a->id, a->parent, a->type);
+			fprintln_escaped(stdout, "new device %s on %s (%s)", a->id, a->parent,
+					 a->type);
 		}
 	}
 	free(named);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* define, undefine, modify: changes to the stored definitions. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "libmdev/callout.h"
@@ -9,7 +10,12 @@
 #include "libmdev/lifecycle.h"
 #include "libmdev/model.h"
 
-/* Builds the new definition from the options and, for -u alone, the active device. */
+/*
+ * Builds the new definition from the options and, for -u of a running device,
+ * from that device: its type when none is given (mdevctl does so even when
+ * the definition is for another parent), and its attributes as its callout
+ * reports them when the definition is of its type.
+ */
 static int build_definition(struct ctx *ctx, const struct cmd_args *args,
 			    const struct mdev_active *act, const char *parent,
 			    struct mdev_config *cfg)
@@ -21,19 +27,25 @@ static int build_definition(struct ctx *ctx, const struct cmd_args *args,
 			return fail(ctx, "%s", err.msg);
 		return 0;
 	}
-	if (args->type)
-		cfg->type = xstrdup(args->type);
-	else if (act->parent && strcmp(act->parent, parent) == 0)
-		cfg->type = xstrdup(act->type);
-	else
+	if (!args->type && !act->parent)
 		return usage_error(ctx, "no type given for %s on %s: use --type", args->uuid,
 				   parent);
+	cfg->type = xstrdup(args->type ? args->type : act->type);
 	cfg->autostart = has_opt(args, OPT_AUTO);
-	/* defining a running device records its attributes, as its callout reports them */
-	if (act->parent && strcmp(act->parent, parent) == 0 && strcmp(act->type, cfg->type) == 0 &&
-	    co_get_attrs(ctx->co, args->uuid, parent, cfg, &err) < 0)
+	if (act->parent && strcmp(act->type, cfg->type) == 0 &&
+	    co_get_attrs(ctx->co, args->uuid, act->parent, cfg, &err) < 0)
 		return fail(ctx, "cannot define %s: %s", args->uuid, err.msg);
 	return 0;
+}
+
+/* A definition for a parent that is present but lacks its type cannot start there. */
+static void warn_unsupported(const struct ctx *ctx, const char *parent, const char *type)
+{
+	if (rfs_existsf(&ctx->rfs, O_DIRECTORY, SYS_PARENTS "/%s", parent) &&
+	    !rfs_existsf(&ctx->rfs, O_DIRECTORY, SYS_PARENTS "/%s/mdev_supported_types/%s", parent,
+			 type))
+		warnf("%s does not support type %s: the definition cannot start there", parent,
+		      type);
 }
 
 /* Stores CFG as PARENT/UUID between the pre and post callouts of ACTION. */
@@ -68,6 +80,9 @@ int cmd_define(struct ctx *ctx, struct cmd_args *args)
 		return usage_error(ctx, "--jsonfile cannot be combined with --type or --auto");
 	if (args->jsonfile && !args->parent)
 		return usage_error(ctx, "--jsonfile needs --parent");
+	/* as with mdevctl: a running device's parent is taken only together with its type */
+	if (args->type && !args->parent)
+		return usage_error(ctx, "--type needs --parent");
 	generated = take_uuid(args);
 	lock = cmd_lock(ctx);
 	if (lock < 0)
@@ -96,6 +111,7 @@ int cmd_define(struct ctx *ctx, struct cmd_args *args)
 			 args->uuid);
 		goto out;
 	}
+	warn_unsupported(ctx, parent, cfg.type);
 	r = save_with_callouts(ctx, args, parent, &cfg, ACT_DEFINE);
 	if (r)
 		goto out;
@@ -122,7 +138,8 @@ static int undefine_one(struct ctx *ctx, const struct cmd_args *args, const char
 		warnf("%s", err.msg);
 		r = store_delete(&ctx->rfs, parent, args->uuid, &err);
 	} else if (co_pre(&call, has_opt(args, OPT_FORCE), &err) < 0) {
-		r = -err.code;
+		config_clear(&cfg);
+		return fail(ctx, "%s", err.msg); /* it names the command already */
 	} else {
 		r = store_delete(&ctx->rfs, parent, args->uuid, &err);
 		co_post(&call, r == 0);
@@ -178,6 +195,9 @@ static int check_modify_args(struct ctx *ctx, const struct cmd_args *args)
 
 	if (!has_opt(args, OPT_UUID))
 		return usage_error(ctx, "modify needs --uuid");
+	/* --live alone is told what it lacks, not "nothing to modify" (as by mdevctl) */
+	if (has_opt(args, OPT_LIVE) && !args->jsonfile)
+		return usage_error(ctx, "--live needs --jsonfile");
 	if (!(args->seen & (edits | OPTBIT(OPT_JSONFILE))))
 		return usage_error(ctx, "nothing to modify: give --type, --auto, --manual, "
 					"--addattr, --delattr or --jsonfile");
@@ -193,8 +213,6 @@ static int check_modify_args(struct ctx *ctx, const struct cmd_args *args)
 		return usage_error(ctx,
 				   "--jsonfile replaces the whole config: it cannot be combined "
 				   "with other changes");
-	if (has_opt(args, OPT_LIVE) && !args->jsonfile)
-		return usage_error(ctx, "--live needs --jsonfile");
 	if (args->jsonfile && !has_opt(args, OPT_LIVE) && !args->parent)
 		return usage_error(ctx, "--jsonfile needs --parent");
 	return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "libmdev/callout.h"
 #include "libmdev/holders.h"
 #include "commands/commands.h"
@@ -175,7 +176,7 @@ out:
  * each waits for what it created to show up before letting the next one in, so
  * the next finds it active and skips it.  Returns the number of failures.
  */
-static unsigned start_parent(struct ctx *ctx, const char *parent)
+static unsigned start_parent(struct ctx *ctx, const char *parent, bool verbose)
 {
 	unsigned started = 0, active = 0, failed = 0;
 	struct store_dir dir;
@@ -222,14 +223,19 @@ static unsigned start_parent(struct ctx *ctx, const char *parent)
 	}
 	store_unlock(lock);
 	store_dir_close(&dir);
-	if (started + active + failed)
-		printf("%s: started %u, already active %u, failed %u\n", parent, started, active,
-		       failed);
+	/* standard output stays mdevctl's (empty) unless asked for; a failure is told anyway */
+	if (verbose && started + active + failed)
+		fprintln_escaped(stdout, "%s: started %u, already active %u, failed %u", parent,
+				 started, active, failed);
+	else if (failed)
+		fail(ctx, "%s: started %u, already active %u, failed %u", parent, started, active,
+		     failed);
 	return failed;
 }
 
 int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 {
+	bool verbose = has_opt(args, OPT_VERBOSE);
 	struct strv parents = { 0 };
 	struct mdev_error err;
 	unsigned failed = 0;
@@ -243,7 +249,7 @@ int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 		for (size_t i = 0; i < parents.n; i++) {
 			if (!rfs_existsf(&ctx->rfs, 0, SYS_PARENTS "/%s", parents.v[i]))
 				continue;
-			failed += start_parent(ctx, parents.v[i]);
+			failed += start_parent(ctx, parents.v[i], verbose);
 		}
 		strv_free(&parents);
 		return failed ? 1 : 0;
@@ -252,5 +258,5 @@ int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 		return usage_error(ctx, "missing argument: PARENT (or --all)");
 	if (!rfs_valid_name(args->pos[0]))
 		return usage_error(ctx, "invalid parent name '%s'", args->pos[0]);
-	return start_parent(ctx, args->pos[0]) ? 1 : 0;
+	return start_parent(ctx, args->pos[0], verbose) ? 1 : 0;
 }

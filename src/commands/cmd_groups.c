@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/escape.h"
 #include "commands/commands.h"
 #include "libmdev/iommu_set.h"
 #include "basic/output.h"
@@ -185,10 +186,34 @@ static void print_group(const struct iommu_group *g, const struct widths *w)
 		       g->regions[i].type);
 }
 
-static void print_text(const struct iommu_group *v, size_t n)
+/* Names as the table shows them: escaped, so that the columns are measured on what is printed. */
+static void escape_group(struct iommu_group *g)
+{
+	text_escape_in_place(&g->type);
+	text_escape_in_place(&g->vfio);
+	for (size_t i = 0; i < g->nmembers; i++) {
+		struct iommu_member *m = &g->members[i];
+
+		text_escape_in_place(&m->name);
+		text_escape_in_place(&m->bus);
+		text_escape_in_place(&m->driver);
+		text_escape_in_place(&m->parent);
+		text_escape_in_place(&m->mdev_type);
+		text_escape_in_place(&m->vfio_device);
+	}
+	for (size_t i = 0; i < g->nregions; i++) {
+		text_escape_in_place(&g->regions[i].start);
+		text_escape_in_place(&g->regions[i].end);
+		text_escape_in_place(&g->regions[i].type);
+	}
+}
+
+static void print_text(struct iommu_group *v, size_t n)
 {
 	struct widths w;
 
+	for (size_t i = 0; i < n; i++)
+		escape_group(&v[i]);
 	if (!n) {
 		puts("No IOMMU groups: no IOMMU is active and no mdev or no-IOMMU device exists.");
 		return;
@@ -258,8 +283,8 @@ int cmd_set_group_type(struct ctx *ctx, struct cmd_args *args)
 	}
 	/* "auto" resolves to a real type, and the kernel is the one to say which */
 	if (iommu_group_read_type(&ctx->rfs, g.id, now, sizeof(now)) > 0)
-		printf("IOMMU group %lu: type %s -> %s%s\n", g.id, DASH(g.type), now,
-		       strcmp(type, "auto") == 0 ? " (auto)" : "");
+		fprintln_escaped(stdout, "IOMMU group %lu: type %s -> %s%s", g.id, DASH(g.type),
+				 now, strcmp(type, "auto") == 0 ? " (auto)" : "");
 	else
 		printf("IOMMU group %lu: type set to %s\n", g.id, type);
 	iommu_group_clear(&g);
@@ -304,7 +329,7 @@ static void print_noiommu_state(const struct ctx *ctx, bool on)
 		printf("VFIO no-IOMMU mode: off (enable_unsafe_noiommu_mode=N)\n"
 		       "vfio-pci only accepts devices that an IOMMU isolates (mdevs are unaffected).\n");
 	if (groups)
-		printf("Devices without IOMMU isolation now: %s\n", groups);
+		fprintln_escaped(stdout, "Devices without IOMMU isolation now: %s", groups);
 	free(groups);
 }
 
@@ -333,8 +358,10 @@ int cmd_noiommu(struct ctx *ctx, struct cmd_args *args)
 	printf("VFIO no-IOMMU mode disabled (enable_unsafe_noiommu_mode=N).\n");
 	groups = noiommu_groups(ctx);
 	if (groups)
-		printf("Devices already in no-IOMMU groups stay there until unbound from vfio-pci: %s\n",
-		       groups);
+		fprintln_escaped(stdout,
+				 "Devices already in no-IOMMU groups stay there until unbound from "
+				 "vfio-pci: %s",
+				 groups);
 	free(groups);
 	return 0;
 }

@@ -2,11 +2,14 @@
 /* list: active devices, or with --defined the stored definitions. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "libmdev/callout.h"
+#include "libmdev/iommu.h"
+#include "basic/escape.h"
 #include "commands/commands.h"
 #include "libmdev/store.h"
 #include "libmdev/model.h"
@@ -17,10 +20,13 @@ struct lister {
 	bool json, verbose, single;
 	struct outbuf out;
 	struct group_writer gw;
+	struct sbuf scratch; /* one attribute's JSON, before it is escaped */
 };
 
-static void add_attrs(struct sbuf *b, const struct mdev_config *cfg)
+static void add_attrs(struct lister *l, const struct mdev_config *cfg)
 {
+	struct sbuf *b = &l->out.b;
+
 	if (!cfg->nattrs)
 		return;
 	sb_adds(b, "  Attrs:\n");
@@ -32,29 +38,43 @@ static void add_attrs(struct sbuf *b, const struct mdev_config *cfg)
 		sb_adds(b, "    @{");
 		sb_adds(b, ulong_to_str(num, i));
 		sb_adds(b, "}: ");
-		json_add_compact(b, a);
+		/* JSON escapes C0 controls, but leaves DEL and C1 raw */
+		l->scratch.len = 0;
+		json_add_compact(&l->scratch, a);
+		sb_addc(&l->scratch, '\0');
+		sb_adds_escaped(b, l->scratch.p);
 		sb_addc(b, '\n');
 		json_decref(a);
 	}
 }
 
-/* One device, in the chosen format; MARK is " (defined)", " (active)" or "". */
+/*
+ * One device, in the chosen format; MARK is " (defined)", " (active)" or "".
+ * GROUP is the IOMMU group of an active device, or -1.
+ */
 static void emit(struct lister *l, const char *parent, const char *uuid,
-		 const struct mdev_config *cfg, const char *mark)
+		 const struct mdev_config *cfg, const char *mark, long group)
 {
 	struct sbuf *b = &l->out.b;
 
 	if (!l->json) {
 		sb_adds(b, uuid);
 		sb_addc(b, ' ');
-		sb_adds(b, parent);
+		sb_adds_escaped(b, parent);
 		sb_addc(b, ' ');
-		sb_adds(b, cfg->type);
+		sb_adds_escaped(b, cfg->type);
 		sb_adds(b, cfg->autostart ? " auto" : " manual");
 		sb_adds(b, mark);
 		sb_addc(b, '\n');
+		if (group >= 0) {
+			char num[24];
+
+			sb_adds(b, "  IOMMU group: ");
+			sb_adds(b, ulong_to_str(num, (unsigned long)group));
+			sb_addc(b, '\n');
+		}
 		if (l->verbose)
-			add_attrs(b, cfg);
+			add_attrs(l, cfg);
 		outbuf_item_done(&l->out);
 	} else if (l->single) {
 		config_format(b, cfg, 0);
@@ -78,13 +98,39 @@ static bool load_def(struct ctx *ctx, const struct store_dir *dir, const char *u
 	return r == 0;
 }
 
+/*
+ * The IOMMU group of active device UUID, or -1 (none: no VFIO driver bound).
+ * The device is looked up below its parent, PARENT's directory opened once
+ * for all its devices in *PDEV (-1: none yet; the caller closes it), which
+ * costs one step each, not the whole path from the root.
+ */
+static long group_of(const struct ctx *ctx, const char *parent, const char *uuid, int *pdev,
+		     const char **pdev_name)
+{
+	char path[PATH_MAX];
+	unsigned long id;
+
+	if (rfs_path(path, sizeof(path), SYS_PARENTS "/%s", parent) < 0)
+		return -1;
+	if (!*pdev_name || strcmp(*pdev_name, parent) != 0) {
+		if (*pdev >= 0)
+			close(*pdev);
+		*pdev = rfs_open(&ctx->rfs, path, O_PATH | O_DIRECTORY, 0);
+		*pdev_name = parent;
+	}
+	if (*pdev < 0 || iommu_group_of_at(&ctx->rfs, *pdev, path, uuid, &id) < 0)
+		return -1;
+	return id <= LONG_MAX ? (long)id : -1;
+}
+
 static int list_active(struct lister *l, const struct cmd_args *args)
 {
 	struct store_dir dir = { .fd = -1 };
 	struct active_list act = { 0 };
 	struct mdev_error err;
+	const char *pdev_name = NULL;
 	size_t shown = 0;
-	int r;
+	int pdev = -1, r;
 
 	if (has_opt(args, OPT_UUID)) {
 		act.v = xcalloc(1, sizeof(*act.v));
@@ -122,9 +168,14 @@ static int list_active(struct lister *l, const struct cmd_args *args)
 		if ((l->verbose || l->json) &&
 		    co_get_attrs(l->ctx->co, a->uuid, a->parent, &cfg, &err) < 0)
 			warnf("%s", err.msg);
-		emit(l, a->parent, a->uuid, &cfg, defined ? " (defined)" : "");
+		emit(l, a->parent, a->uuid, &cfg, defined ? " (defined)" : "",
+		     l->verbose && !l->json
+			     ? group_of(l->ctx, a->parent, a->uuid, &pdev, &pdev_name)
+			     : -1);
 		config_clear(&cfg);
 	}
+	if (pdev >= 0)
+		close(pdev);
 	store_dir_close(&dir);
 	active_list_free(&act);
 	return 0;
@@ -148,7 +199,7 @@ static void emit_def(struct lister *l, int devs, const char *parent, const char 
 {
 	bool active = !l->json && is_active_as(l->ctx, devs, parent, uuid, cfg->type);
 
-	emit(l, parent, uuid, cfg, active ? " (active)" : "");
+	emit(l, parent, uuid, cfg, active ? " (active)" : "", -1);
 }
 
 /* -u: at most one file per parent; a single valid one prints bare in JSON. */
@@ -235,5 +286,6 @@ int cmd_list(struct ctx *ctx, struct cmd_args *args)
 	if (r == 0 && l.json && !l.single)
 		gw_finish(&l.gw);
 	outbuf_finish(&l.out);
+	sb_free(&l.scratch);
 	return r;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "commands/commands.h"
 #include "libmdev/monitor.h"
 #include "basic/output.h"
@@ -37,9 +38,9 @@ static void print_event(const struct mon_event *ev, bool dumpjson)
 		putchar('\n');
 		json_decref(o);
 	} else {
-		printf("%s %s %s %s %s\n", ts, mon_kind_name(ev->kind),
-		       ev->uuid[0] ? ev->uuid : "-", ev->parent ? ev->parent : "-",
-		       ev->type ? ev->type : "-");
+		fprintln_escaped(stdout, "%s %s %s %s %s", ts, mon_kind_name(ev->kind),
+				 ev->uuid[0] ? ev->uuid : "-", ev->parent ? ev->parent : "-",
+				 ev->type ? ev->type : "-");
 	}
 }
 

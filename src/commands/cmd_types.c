@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "commands/commands.h"
 #include "libmdev/model.h"
 #include "basic/output.h"
@@ -11,7 +12,7 @@
 static inline void add_line(struct sbuf *b, const char *label, const char *value)
 {
 	sb_adds(b, label);
-	sb_adds(b, value);
+	sb_adds_escaped(b, value);
 	sb_addc(b, '\n');
 }
 

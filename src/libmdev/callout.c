@@ -204,7 +204,8 @@ static const struct cap *probe(struct callouts *co, struct script *s, const char
 		c->kind = CAP_NOT_MINE;
 	} else if (res.status == 2) {
 		c->kind = CAP_NOT_MINE;
-	} else if (res.status == 0) {
+	} else if (res.status >= 0) {
+		/* the answer counts whatever the status, but 2: mdevctl's rule */
 		trim_answer(&res);
 		if (co_parse_caps(res.out, res.outlen, &c->events, &c->actions))
 			c->kind = CAP_VERSIONED;
@@ -303,15 +304,27 @@ int co_pre(struct co_call *call, bool force, struct mdev_error *err)
 			    call->uuid, call->parent, input, &res, &ran);
 	free(input);
 	free(res.out);
-	if (!ran || res.status == 0)
+	/* a versioned script owns its type for every action: one it does not list is refused */
+	if (call->script < 0 || (ran && res.status == 0))
 		return 0;
 	name = scripts(call->co, false)->v[call->script].name;
 	if (force) {
-		warnf("callout script %s objected to %s of %s (status %d); going on: --force", name,
-		      action_names[call->action], call->uuid, res.status);
+		if (ran)
+			warnf("callout script %s objected to %s of %s (status %d); going on: "
+			      "--force",
+			      name, action_names[call->action], call->uuid, res.status);
+		else
+			warnf("callout script %s does not support pre %s; going on: --force", name,
+			      action_names[call->action]);
 		return 0;
 	}
 	notify(call, 0);
+	if (!ran)
+		return mdev_errorf(err, ENOTSUP,
+				   "cannot %s %s: callout script %s does not support pre %s "
+				   "(--force overrides)",
+				   action_names[call->action], call->uuid, name,
+				   action_names[call->action]);
 	if (res.status < 0)
 		return mdev_errorf(err, ECANCELED,
 				   "cannot %s %s: callout script %s failed (killed or timed out)",

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "basic/escape.h"
 #include "libmdev/callout_run.h"
 
 static void forward_stderr(const char *name, char *buf, size_t *len, bool flush)
@@ -22,7 +23,7 @@ static void forward_stderr(const char *name, char *buf, size_t *len, bool flush)
 	while ((nl = memchr(buf, '\n', *len)) || (flush && *len)) {
 		size_t line = nl ? (size_t)(nl - buf) : *len;
 
-		fprintf(stderr, "%s: %.*s\n", name, (int)line, buf);
+		fprintln_escaped(stderr, "%s: %.*s", name, (int)line, buf);
 		line += nl ? 1 : 0;
 		memmove(buf, buf + line, *len - line);
 		*len -= line;
@@ -105,7 +106,8 @@ static int pump(const struct callouts *co, const struct script *s, pid_t pid, in
 		if (left <= 0 || poll(p, 3, (int)left) == 0) {
 			kill(-pid, SIGKILL);
 			killed = true;
-			fprintf(stderr, "%s: killed after %d s\n", s->name, co->timeout_ms / 1000);
+			fprintln_escaped(stderr, "%s: killed after %d s", s->name,
+					 co->timeout_ms / 1000);
 			break;
 		}
 		if (fds[0] >= 0 && p[0].revents) {

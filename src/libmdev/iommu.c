@@ -348,6 +348,17 @@ int iommu_group_of(const struct rootfs *rfs, const char *dev, unsigned long *id)
 	return ok ? 0 : -ENOENT;
 }
 
+int iommu_group_of_at(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *name,
+		      unsigned long *id)
+{
+	char rel[NAME_MAX + sizeof("/iommu_group")], link[PATH_MAX];
+
+	if ((size_t)snprintf(rel, sizeof(rel), "%s/iommu_group", name) >= sizeof(rel) ||
+	    rfs_readlink_at(rfs, dirfd, dirpath, rel, link, sizeof(link)) < 0)
+		return -ENOENT;
+	return parse_ulong(rfs_basename(link), id) ? 0 : -ENOENT;
+}
+
 void vfio_nodes_of(const struct rootfs *rfs, const char *dev, struct strv *nodes)
 {
 	unsigned long id;

@@ -97,6 +97,9 @@ bool iommu_driver_is_dma_free(const char *driver);
 
 /* The number of the IOMMU group of the device at DEV (root-relative sysfs path), or -ENOENT. */
 int iommu_group_of(const struct rootfs *rfs, const char *dev, unsigned long *id);
+/* The same for device NAME in DIRFD, the open directory DIRPATH (listings open it once). */
+int iommu_group_of_at(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *name,
+		      unsigned long *id);
 
 struct strv;
 

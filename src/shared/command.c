@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/escape.h"
 #include "libmdev/store.h"
 
 const struct opt_def opt_defs[OPT_COUNT] = {
@@ -16,7 +17,8 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	[OPT_MANUAL] = { "manual", 'm', NULL, "start the device only on request" },
 	[OPT_DEFINED] = { "defined", 'd', NULL, "act on defined (persistent) devices" },
 	[OPT_DUMPJSON] = { "dumpjson", 0, NULL, "print JSON instead of text" },
-	[OPT_VERBOSE] = { "verbose", 'v', NULL, "also show attributes" },
+	[OPT_VERBOSE] = { "verbose", 'v', NULL,
+			  "more detail: attributes (list), a summary (start-parent-mdevs)" },
 	[OPT_JSONFILE] = { "jsonfile", 0, "FILE",
 			   "read the device config from FILE ('-' or /dev/stdin for standard input)" },
 	[OPT_FORCE] = { "force", 'f', NULL, "go on even when a callout script objects" },
@@ -63,10 +65,14 @@ const struct command *command_find(const struct command *table, const char *name
 
 void vreport(const char *head, const char *tail, const char *fmt, va_list ap)
 {
+	char *msg;
+
 	fflush(stdout); /* what was printed before the error stays before it */
-	fprintf(stderr, "%s: ", head);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "%s\n", tail);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort(); /* out of memory: not recoverable, as in xmalloc */
+	/* names in messages come from the command line, sysfs and definitions */
+	fprintln_escaped(stderr, "%s: %s%s", head, msg, tail);
+	free(msg);
 }
 
 int usage_error(const struct ctx *ctx, const char *fmt, ...)

@@ -6,7 +6,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Isrc -include config.h \
  *     tests/fuzz/fuzz-layout.c src/libmdev/{layout,plan,definition}.c
- * src/basic/{util,output,rootfs,rootfs_files,error}.c \
+ * src/basic/{util,output,rootfs,rootfs_files,error,escape}.c \
  *     $(pkg-config --cflags --libs jansson uuid) -o fuzz-layout      (from a configured build dir)
  *   ./fuzz-layout -dict=tests/fuzz/layout.dict tests/fuzz/corpus/layout
  *

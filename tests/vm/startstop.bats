@@ -62,6 +62,23 @@ teardown() { common_teardown; }
     [ "$output" = "$u2 mdpy mdpy-vga manual"$'\n'"$u1 mtty mtty-2 manual" ] || fail_with "unexpected list"
 }
 
+@test "list -v shows the IOMMU group the kernel gave each device" {
+    u1=$(uuid 1) u2=$(uuid 2)
+    mdev_ok start -p mtty -t mtty-2 -u "$u1"
+    mdev_ok start -p mdpy -t mdpy-vga -u "$u2"
+    g1=$(basename "$(readlink "$MDEV_DEVICES/$u1/iommu_group")")
+    g2=$(basename "$(readlink "$MDEV_DEVICES/$u2/iommu_group")")
+    [ -n "$g1" ] && [ -n "$g2" ] && [ "$g1" != "$g2" ] || fail_with "no IOMMU groups"
+    mdev_ok list -v
+    [ "$output" = "$u2 mdpy mdpy-vga manual
+  IOMMU group: $g2
+$u1 mtty mtty-2 manual
+  IOMMU group: $g1" ] || fail_with "unexpected list -v"
+    # the same group as groups reports for it
+    mdev_ok groups -g "$g1" --dumpjson
+    [ "$(jq -r '.[0].devices[0].name' <<<"$output")" = "$u1" ] || fail_with "groups disagrees"
+}
+
 @test "list --dumpjson of an active transient device" {
     u=$(uuid 1)
     mdev_ok start -p mtty -t mtty-2 -u "$u"
