@@ -84,9 +84,10 @@ kernel_unbound() {
 @test "start --wait: a device that is not bound to a driver is reported so" {
 	mk_samples
 	in_background kernel_unbound "$U1"
-	# 3 s: on a loaded machine the emulated kernel can take over a second to lay the device out
-	run_exact -1 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=3
-	[[ $stderr == "mdevadm: $U1 is not ready after 3 s: it is not bound to a driver (no /sys/bus/mdev/devices/$U1/driver);"* ]]
+	# 10 s: on a loaded machine (CI runs two test files at once) the emulated kernel can take
+	# seconds to lay the device out, and a shorter wait would see it half made
+	run_exact -1 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=10
+	[[ $stderr == "mdevadm: $U1 is not ready after 10 s: it is not bound to a driver (no /sys/bus/mdev/devices/$U1/driver);"* ]]
 }
 
 # kernel_binds_late UUID: like kernel_unbound, then binds it and makes its nodes 0.3 s later.
@@ -102,7 +103,7 @@ kernel_binds_late() {
 @test "start --wait: a driver that binds late is waited for" {
 	mk_samples
 	in_background kernel_binds_late "$U1"
-	run_exact -0 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=5
+	run_exact -0 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=30
 	[ "$stderr" = "" ]
 }
 
@@ -121,7 +122,7 @@ kernel_noiommu() {
 @test "start --wait: a no-IOMMU group's node is /dev/vfio/noiommu-N, as its DEVNAME says" {
 	mk_samples
 	in_background kernel_noiommu "$U1"
-	run_exact -1 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=3
+	run_exact -1 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=10
 	[[ $stderr == *"it is bound to mtty, but its VFIO group node /dev/vfio/noiommu-3 does not exist;"* ]]
 }
 
@@ -131,7 +132,7 @@ kernel_noiommu() {
 	: >"$ROOT/dev/vfio/noiommu-3"
 	: >"$ROOT/dev/vfio/devices/vfio0"
 	in_background kernel_noiommu "$U1"
-	run_exact -0 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=5
+	run_exact -0 mdevadm start -u "$U1" -p mtty -t mtty-1 --wait=30
 	[ "$stderr" = "" ]
 }
 
