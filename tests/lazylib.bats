@@ -104,9 +104,10 @@ note_sonames() {
 }
 
 # dlopened DIR: the libraries that mdevadm dlopen()ed, by the LD_DEBUG logs in DIR, one a line.
+# Under AddressSanitizer the caller ld.so names is ASan's runtime, whose dlopen() wraps ours.
 dlopened() {
 	cat "$1"/log.* 2>/dev/null |
-		sed -n "s|^ *[0-9]*:[[:space:]]*file=\([^ ]*\) \[0\];  dynamically loaded by $MDEVADM \[0\]\$|\1|p" |
+		sed -n "s#^ *[0-9]*:[[:space:]]*file=\([^ ]*\) \[0\];  dynamically loaded by \($MDEVADM\|/[^ ]*/libasan\.so\.[0-9]*\) \[0\]\$#\1#p" |
 		sort -u
 }
 
