@@ -40,6 +40,7 @@ cleanup() {
 trap cleanup EXIT
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 gcc -O2 -o "$WORK/gen-tree" "$BENCH/gen-tree.c"
+gcc -O2 -Wall -Wextra -Werror -o "$WORK/min-layout" "$BENCH/min-layout.c" -ljansson
 mkdir -p /etc/mdevctl.d
 
 # ns TREE CMD: CMD on the real root, the tree bind-mounted on /sys and /etc/mdevctl.d
@@ -69,7 +70,8 @@ for s in $SCALES; do
 		-n "host: list -d --dumpjson" "$(ns "$t" "$MDEVADM list -d --dumpjson")" \
 		-n "host: apply --check" "$(ns "$t" "$MDEVADM apply -f $t.layout.json --check")" \
 		-n "host: apply (no-op)" "$(ns "$t" "$MDEVADM apply -f $t.layout.json")" \
-		-n "host: namespace alone" "$(ns "$t" true)" >/dev/null
+		-n "host: namespace alone" "$(ns "$t" true)" \
+		-n "min-layout" "$WORK/min-layout $t.layout.json" >/dev/null
 	log "x$s: timed"
 	rows+=("$s $entries $bytes")
 	if [ "$s" = 1 ]; then
@@ -84,6 +86,10 @@ for s in $SCALES; do
 			"$MDEVADM" --root "$t" list -d --dumpjson >/dev/null 2>&1
 		callgrind_annotate "$WORK/cg2.out" >"$WORK/cg2.txt" 2>/dev/null
 		IR_LISTD=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}' "$WORK/cg2.txt")
+		valgrind --tool=callgrind --callgrind-out-file="$WORK/cg3.out" \
+			"$WORK/min-layout" "$t.layout.json" >/dev/null 2>&1
+		callgrind_annotate "$WORK/cg3.out" >"$WORK/cg3.txt" 2>/dev/null
+		IR_MINLAYOUT=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}' "$WORK/cg3.txt")
 	fi
 done
 
@@ -124,9 +130,18 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 	done
 	echo
 	echo "The real-root rows run in \`unshare -m\` with the tree bind-mounted; the namespace alone is subtracted from their means and fastest runs (not from user+sys)."
+	echo
+	echo "The floor: \`bench/min-layout\` reads the layout and parses it with jansson as apply does (an arena, nothing freed), and does nothing else; apply must do that on top of reading everything \`list -d\` reads, and the running devices in sysfs that \`list -d\` does not."
+	echo
+	echo "| scale | min-layout ms | min-layout / list -d (--root) |"
+	echo "|---|---:|---:|"
+	for r in "${rows[@]}"; do
+		set -- $r
+		echo "| x$1 | $(ms "min-layout" "$1") | $(ratio "$(mean "min-layout" "$1")" "$(mean "list -d --dumpjson" "$1")") |"
+	done
 	if [ -n "${IR_TOTAL:-}" ]; then
 		echo
-		echo "Instructions at x1 (callgrind): \`apply --check\` $(awk -v v="$IR_TOTAL" 'BEGIN{printf "%.1f M", v/1e6}'), of which parsing the layout $(awk -v v="$IR_PARSE" 'BEGIN{printf "%.1f M", v/1e6}') (jansson's json_loadb alone $(awk -v v="$IR_LOADB" 'BEGIN{printf "%.1f M", v/1e6}')); \`list -d --dumpjson\` $(awk -v v="$IR_LISTD" 'BEGIN{printf "%.1f M", v/1e6}')."
+		echo "Instructions at x1 (callgrind): \`apply --check\` $(awk -v v="$IR_TOTAL" 'BEGIN{printf "%.1f M", v/1e6}'), of which parsing the layout $(awk -v v="$IR_PARSE" 'BEGIN{printf "%.1f M", v/1e6}') (jansson's json_loadb alone $(awk -v v="$IR_LOADB" 'BEGIN{printf "%.1f M", v/1e6}')); \`list -d --dumpjson\` $(awk -v v="$IR_LISTD" 'BEGIN{printf "%.1f M", v/1e6}'); \`min-layout\` $(awk -v v="$IR_MINLAYOUT" 'BEGIN{printf "%.1f M", v/1e6}')."
 	fi
 } >"$RESULTS"
 log "wrote $RESULTS"
