@@ -54,14 +54,17 @@ static int gather_types(const struct rootfs *rfs, const struct layout *lay, stru
 			struct mdev_error *err)
 {
 	bool *need = xcalloc(st->n + 1, sizeof(*need)), all = false;
+	const struct cur_parent *p = NULL;
 	int r = 0;
 
 	for (size_t i = 0; i < lay->n; i++) {
-		const struct cur_parent *p = cur_find_parent(st, lay->v[i].parent);
+		const struct cur_parent *named = cur_find_parent_near(st, lay->v[i].parent, p);
 
 		all |= strcmp(lay->v[i].parent, LAYOUT_ANY_PARENT) == 0;
-		if (p)
+		if (named) {
+			p = named;
 			need[p - st->v] = true;
+		}
 	}
 	for (size_t i = 0; r == 0 && i < st->n; i++)
 		if (all || need[i])
@@ -74,14 +77,19 @@ static int gather_types(const struct rootfs *rfs, const struct layout *lay, stru
 static void gather_elsewhere(const struct rootfs *rfs, const struct layout *lay,
 			     struct cur_state *st)
 {
+	const struct cur_parent *p = NULL;
+
 	for (size_t i = 0; i < lay->n; i++) {
 		const struct layout_entry *e = &lay->v[i];
-		const struct cur_parent *p = cur_find_parent(st, e->parent);
-		const struct cur_dev *d = p ? cur_find_dev(p, e->id) : NULL;
+		const struct cur_dev *d;
 		const struct cur_parent *on;
 		char *where;
 
-		if (e->by != BY_UUID || !e->active || !p || (d && d->active_type))
+		if (e->by != BY_UUID || !e->active)
+			continue;
+		p = cur_find_parent_near(st, e->parent, p);
+		d = p ? cur_find_dev(p, e->id) : NULL;
+		if (!p || (d && d->active_type))
 			continue;
 		where = backends[p->family]->running_on(rfs, e->id);
 		on = where ? cur_find_parent(st, where) : NULL;

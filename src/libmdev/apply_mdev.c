@@ -30,14 +30,15 @@ static int mdev_types(const struct rootfs *rfs, struct cur_parent *p, struct mde
 	return 0;
 }
 
-static struct cur_dev *new_dev(struct cur_parent *p, size_t *cap, const char *id)
+static struct cur_dev *new_dev(struct cur_parent *p, size_t *cap, const char *uuid)
 {
 	if (p->ndevs == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
 		p->devs = xrealloc(p->devs, *cap * sizeof(*p->devs));
 	}
 	p->devs[p->ndevs] = (struct cur_dev){ 0 };
-	snprintf(p->devs[p->ndevs].id, DEV_ID_MAX, "%s", id);
+	/* canonical: the store and sysfs name no device otherwise */
+	memcpy(p->devs[p->ndevs].id, uuid, UUID_STR_LEN);
 	return &p->devs[p->ndevs++];
 }
 

@@ -37,10 +37,49 @@ void config_replace_attrs(struct mdev_config *dst, struct mdev_config *src)
 	src->nattrs = 0;
 }
 
+int config_attrs_from_json(json_t *attrs, struct mdev_config *cfg, char *why, size_t whylen)
+{
+	json_t *entry;
+	size_t i;
+
+	json_array_foreach(attrs, i, entry) {
+		const char *key;
+		json_t *val;
+
+		if (!json_is_object(entry) || json_object_size(entry) != 1) {
+			snprintf(why, whylen, "attrs[%zu] is not an object with exactly one member",
+				 i);
+			return -EINVAL;
+		}
+		json_object_foreach(entry, key, val) {
+			if (!json_is_string(val)) {
+				snprintf(why, whylen, "attrs[%zu] \"%s\" is not a string", i, key);
+				return -EINVAL;
+			}
+			if (!rfs_valid_name(key)) {
+				snprintf(why, whylen, "attrs[%zu] has invalid attribute name '%s'",
+					 i, key);
+				return -EINVAL;
+			}
+		}
+	}
+	cfg->nattrs = json_array_size(attrs);
+	cfg->attrs = xcalloc(cfg->nattrs, sizeof(*cfg->attrs));
+	json_array_foreach(attrs, i, entry) {
+		const char *key;
+		json_t *val;
+
+		json_object_foreach(entry, key, val) {
+			cfg->attrs[i].name = xstrdup(key);
+			cfg->attrs[i].value = xstrdup(json_string_value(val));
+		}
+	}
+	return 0;
+}
+
 int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t whylen)
 {
-	json_t *type, *start, *attrs, *entry;
-	size_t i;
+	json_t *type, *start, *attrs;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!json_is_object(root)) {
@@ -66,40 +105,10 @@ int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t wh
 		snprintf(why, whylen, "\"attrs\" is not an array");
 		return -EINVAL;
 	}
-	json_array_foreach(attrs, i, entry) {
-		const char *key;
-		json_t *val;
-
-		if (!json_is_object(entry) || json_object_size(entry) != 1) {
-			snprintf(why, whylen, "attrs[%zu] is not an object with exactly one member",
-				 i);
-			return -EINVAL;
-		}
-		json_object_foreach(entry, key, val) {
-			if (!json_is_string(val)) {
-				snprintf(why, whylen, "attrs[%zu] \"%s\" is not a string", i, key);
-				return -EINVAL;
-			}
-			if (!rfs_valid_name(key)) {
-				snprintf(why, whylen, "attrs[%zu] has invalid attribute name '%s'",
-					 i, key);
-				return -EINVAL;
-			}
-		}
-	}
+	if (config_attrs_from_json(attrs, cfg, why, whylen) < 0)
+		return -EINVAL;
 	cfg->type = xstrdup(json_string_value(type));
 	cfg->autostart = start && strcmp(json_string_value(start), "auto") == 0;
-	cfg->nattrs = json_array_size(attrs);
-	cfg->attrs = xcalloc(cfg->nattrs, sizeof(*cfg->attrs));
-	json_array_foreach(attrs, i, entry) {
-		const char *key;
-		json_t *val;
-
-		json_object_foreach(entry, key, val) {
-			cfg->attrs[i].name = xstrdup(key);
-			cfg->attrs[i].value = xstrdup(json_string_value(val));
-		}
-	}
 	return 0;
 }
 

@@ -33,6 +33,11 @@ void config_replace_attrs(struct mdev_config *dst, struct mdev_config *src);
  * says what is wrong in WHY.
  */
 int config_from_json(json_t *root, struct mdev_config *cfg, char *why, size_t whylen);
+/*
+ * The "attrs" list of a config (an array, or NULL for none) into CFG's attributes, checked as
+ * config_from_json checks it; CFG's attributes are untouched on failure.
+ */
+int config_attrs_from_json(json_t *attrs, struct mdev_config *cfg, char *why, size_t whylen);
 /* Parses a config file's text: config_scan when it can decide, else config_parse_json. */
 int config_parse(const char *data, size_t len, struct mdev_config *cfg, char *why, size_t whylen);
 /* The parser of record: jansson, then config_from_json. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/json_arena.h"
 #include "basic/rootfs.h"
 #include "basic/util.h"
 
@@ -151,9 +152,7 @@ static int parse_state(const struct where *w, size_t i, json_t *entry, const cha
 	json_t *start = json_object_get(entry, "start"), *active = json_object_get(entry, "active");
 	json_t *defined = json_object_get(entry, "defined"),
 	       *attrs = json_object_get(entry, "attrs");
-	json_t *cfg;
 	char why[512];
-	int r;
 
 	if (start && (!json_is_string(start) || (strcmp(json_string_value(start), "auto") != 0 &&
 						 strcmp(json_string_value(start), "manual") != 0)))
@@ -173,16 +172,10 @@ static int parse_state(const struct where *w, size_t i, json_t *entry, const cha
 			   "a device without a definition (transient) has no \"start\" and must be "
 			   "active");
 	/* the definition's own checker, so that a layout accepts exactly what a config does */
-	cfg = json_object();
-	json_object_set_new(cfg, "mdev_type", json_string(type));
-	if (start)
-		json_object_set(cfg, "start", start);
-	if (attrs)
-		json_object_set(cfg, "attrs", attrs);
-	r = config_from_json(cfg, &e->def, why, sizeof(why));
-	json_decref(cfg);
-	if (r < 0)
+	if (config_attrs_from_json(attrs, &e->def, why, sizeof(why)) < 0)
 		return bad(w, (long)i, "attrs", "%s", why);
+	e->def.type = xstrdup(type);
+	e->def.autostart = start && strcmp(json_string_value(start), "auto") == 0;
 	return 0;
 }
 
@@ -309,9 +302,12 @@ int layout_parse(const char *data, size_t len, const char *file, const char *con
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
+	json_arena_begin();
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		return layout_error(err, file, "invalid JSON at line %d: %s", jerr.line, jerr.text);
+	if (!root) {
+		r = layout_error(err, file, "invalid JSON at line %d: %s", jerr.line, jerr.text);
+		goto out;
+	}
 	if (!json_is_object(root)) {
 		r = bad(&w, -1, NULL, "not a JSON object");
 		goto out;
@@ -335,7 +331,8 @@ int layout_parse(const char *data, size_t len, const char *file, const char *con
 	if (r == 0)
 		r = check_unique(&w, out);
 out:
-	json_decref(root);
+	/* ROOT, in the arena, goes with it: not one node at a time */
+	json_arena_end();
 	if (r < 0)
 		layout_free(out);
 	return r;

@@ -59,6 +59,12 @@ const struct cur_parent *cur_find_parent(const struct cur_state *st, const char 
 	return st->n ? bsearch(name, st->v, st->n, sizeof(*st->v), cmp_parent_name) : NULL;
 }
 
+const struct cur_parent *cur_find_parent_near(const struct cur_state *st, const char *name,
+					      const struct cur_parent *prev)
+{
+	return prev && strcmp(prev->name, name) == 0 ? prev : cur_find_parent(st, name);
+}
+
 static int cmp_dev_id(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct cur_dev *)elem)->id);
@@ -88,12 +94,10 @@ __attribute__((format(printf, 5, 6))) static int bad(const struct layout *lay, s
 	return layout_error(err, lay->file, "%s[%zu].%s: %s", lay->where, i, field, what);
 }
 
-/* The parent entry E names, checked against what the machine has. */
-static int check_named(const struct cur_state *st, const struct layout *lay,
+/* P, the parent entry E names, checked against what the machine has. */
+static int check_named(const struct cur_parent *p, const struct layout *lay,
 		       const struct layout_entry *e, struct mdev_error *err)
 {
-	const struct cur_parent *p = cur_find_parent(st, e->parent);
-
 	if (!p)
 		return bad(lay, e->index, "parent", err, "parent %s not found", e->parent);
 	if (!cur_has_type(p, e->def.type))
@@ -121,6 +125,7 @@ int plan_managed(const struct cur_state *st, const struct layout *lay, struct st
 		 struct mdev_error *err)
 {
 	bool *managed = xcalloc(st->n + 1, sizeof(*managed));
+	const struct cur_parent *named = NULL;
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < lay->n; i++) {
@@ -128,9 +133,10 @@ int plan_managed(const struct cur_state *st, const struct layout *lay, struct st
 		bool found = false;
 
 		if (strcmp(e->parent, LAYOUT_ANY_PARENT) != 0) {
-			r = check_named(st, lay, e, err);
+			named = cur_find_parent_near(st, e->parent, named);
+			r = check_named(named, lay, e, err);
 			if (r == 0)
-				managed[cur_find_parent(st, e->parent) - st->v] = true;
+				managed[named - st->v] = true;
 			continue;
 		}
 		for (size_t p = 0; p < st->n; p++) {

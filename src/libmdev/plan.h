@@ -52,6 +52,13 @@ struct cur_state {
 
 void cur_state_free(struct cur_state *st);
 const struct cur_parent *cur_find_parent(const struct cur_state *st, const char *name);
+/*
+ * The same, trying PREV (a parent found before, or NULL) first: a layout names a parent's
+ * devices one after another, so a walk over its entries looks each parent up once, not once
+ * per device.
+ */
+const struct cur_parent *cur_find_parent_near(const struct cur_state *st, const char *name,
+					      const struct cur_parent *prev);
 const struct cur_dev *cur_find_dev(const struct cur_parent *p, const char *id);
 bool cur_has_type(const struct cur_parent *p, const char *type);
 
