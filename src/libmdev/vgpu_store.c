@@ -12,10 +12,8 @@
 #include <unistd.h>
 
 #include "basic/output.h"
+#include "libmdev/store.h"
 #include "libmdev/vgpu.h"
-
-/* A definition is under 200 bytes: anything this big is not one. */
-#define VGPU_DEF_MAX 65536
 
 void vgpu_def_clear(struct vgpu_def *d)
 {
@@ -83,37 +81,25 @@ out:
 	return r;
 }
 
-static int def_path(char *buf, size_t size, const char *pf, unsigned long index)
-{
-	char num[24];
-
-	return rfs_path(buf, size, VGPU_CONFIG_DIR "/%s/%s", pf, ulong_to_str(num, index));
-}
-
 int vgpu_store_load(const struct rootfs *rfs, const char *pf, unsigned long index,
 		    struct vgpu_def *d, struct mdev_error *err)
 {
-	char path[PATH_MAX], why[256], *text;
+	char why[256], num[24], *text;
 	size_t len;
-	int fd, r;
+	int r;
 
 	memset(d, 0, sizeof(*d));
-	if (def_path(path, sizeof(path), pf, index) < 0)
-		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", pf);
-	fd = rfs_open(rfs, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
-	if (fd == -ENOENT || fd == -ENOTDIR)
+	r = store_load_raw(rfs, VGPU_CONFIG_DIR, pf, ulong_to_str(num, index), &text, &len, err);
+	if (r == -ENOENT || r == -ENOTDIR)
 		return -ENOENT;
-	if (fd < 0)
-		return mdev_errorf(err, -fd, "unreadable definition /%s: %s", path,
-				   fd == -ELOOP ? "it is a symbolic link" : strerror(-fd));
-	r = read_all_fd(fd, VGPU_DEF_MAX, &text, &len);
-	close(fd);
 	if (r < 0)
-		return mdev_errorf(err, -r, "unreadable definition /%s: %s", path, strerror(-r));
+		return r;
 	r = vgpu_def_parse(text, len, d, why, sizeof(why));
 	free(text);
 	if (r < 0)
-		return mdev_errorf(err, EINVAL, "invalid definition /%s: %s", path, why);
+		return mdev_errorf(err, EINVAL,
+				   "invalid definition /" VGPU_CONFIG_DIR "/%s/%lu: %s", pf, index,
+				   why);
 	return 0;
 }
 
@@ -121,52 +107,35 @@ int vgpu_store_save(const struct rootfs *rfs, const char *pf, unsigned long inde
 		    const struct vgpu_def *d, struct mdev_error *err)
 {
 	char dir[PATH_MAX], num[24];
-	json_t *root = json_object();
+	json_t *root;
 	char *text;
-	int dfd, r;
+	int r;
 
 	if (!pci_addr_valid(pf))
 		return mdev_errorf(err, EINVAL, "invalid vGPU parent '%s'", pf);
 	rfs_path(dir, sizeof(dir), VGPU_CONFIG_DIR "/%s", pf);
 	r = rfs_mkdirs(rfs, dir);
-	dfd = r < 0 ? r : rfs_open(rfs, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (dfd < 0) {
-		json_decref(root);
-		return mdev_errorf(err, -dfd, "cannot create /%s: %s", dir, strerror(-dfd));
-	}
+	if (r < 0)
+		return mdev_errorf(err, -r, "cannot create /%s: %s", dir, strerror(-r));
+	root = json_object();
 	json_object_set_new(root, "type", json_str(d->type));
 	if (d->name)
 		json_object_set_new(root, "name", json_str(d->name));
 	json_object_set_new(root, "start", json_string(d->autostart ? "auto" : "manual"));
 	text = json_dump_text(root);
 	json_decref(root);
-	r = rfs_replace_at(dfd, ulong_to_str(num, index), text, strlen(text), 0644);
+	r = store_save_raw(rfs, VGPU_CONFIG_DIR, pf, ulong_to_str(num, index), text, strlen(text),
+			   err);
 	free(text);
-	close(dfd);
-	if (r < 0)
-		return mdev_errorf(err, -r, "cannot write definition /%s/%lu: %s", dir, index,
-				   strerror(-r));
-	return 0;
+	return r;
 }
 
 int vgpu_store_delete(const struct rootfs *rfs, const char *pf, unsigned long index,
 		      struct mdev_error *err)
 {
 	char num[24];
-	int dfd, r = 0;
 
-	dfd = rfs_openf(rfs, O_RDONLY | O_DIRECTORY, VGPU_CONFIG_DIR "/%s", pf);
-	if (dfd < 0)
-		return mdev_errorf(err, -dfd, "cannot open /" VGPU_CONFIG_DIR "/%s: %s", pf,
-				   strerror(-dfd));
-	if (unlinkat(dfd, ulong_to_str(num, index), 0) < 0 || fsync(dfd) < 0)
-		r = -errno;
-	close(dfd);
-	if (r < 0)
-		return mdev_errorf(err, -r,
-				   "cannot remove definition /" VGPU_CONFIG_DIR "/%s/%lu: %s", pf,
-				   index, strerror(-r));
-	return 0;
+	return store_delete_raw(rfs, VGPU_CONFIG_DIR, pf, ulong_to_str(num, index), err);
 }
 
 int vgpu_store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err)
