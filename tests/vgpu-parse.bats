@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The parser of nvidia/creatable_vgpu_types, through `types`: the shipping driver's layout
 # (verbatim from a real L40S VF), five-digit ids, the spacing other tools tolerate, the empty
-# file of a VF in use and the header alone both meaning "nothing"; and the fuzz target's seed
-# corpus replayed (tests/fuzz/, `make fuzz-vgpu` fuzzes it with libFuzzer).
+# file of a VF in use and the header alone both meaning "nothing".  The fuzz target
+# (tests/fuzz/fuzz-vgpu.c) and its corpus are replayed by tests/fuzz.bats.
 
 load vgpu_helper
 
@@ -51,11 +51,4 @@ setup() {
 	printf '1145 : \0\0L40S\n' >"$ROOT/$(_vf_file 0000:41:00.4 creatable_vgpu_types)"
 	run_exact -0 mdevadm types -p $PF
 	[[ $output == *"Name: ??L40S"* ]]
-}
-
-@test "vgpu parse: the fuzz target's seed corpus replays cleanly" {
-	local corpus="$BATS_TEST_DIRNAME/fuzz/corpus/vgpu-creatable" fuzz="${FAKEKERNEL%/*}/fuzz/fuzz-vgpu-creatable"
-	[ -x "$fuzz" ] || _fail "not built: $fuzz (make tests/fuzz/fuzz-vgpu-creatable)"
-	run_exact -0 "$fuzz" "$corpus"/*
-	[ "$output" = "$(ls "$corpus" | wc -l) inputs replayed"$'\n' ]
 }
