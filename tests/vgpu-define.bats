@@ -141,3 +141,33 @@ mdevadm: warning: skipping invalid definition /etc/mdevadm.d/vf/$PF/3: unknown k
 	run_exact -0 mdevadm list -d -u "$U1"
 	[ "$output" = "$U1 mtty mtty-1 auto"$'\n' ]
 }
+
+@test "vgpu definitions: written like mdev ones; a PF's directory that is a symbolic link is never followed" {
+	mk_vgpu_pf $PF l40s 2
+	mk_vgpu_vfs $PF
+	# what a killed writer left, staged in /etc or in the PF's directory, goes at the next write
+	mkdir -p "$ROOT/etc/mdevadm.d/vf/$PF"
+	: >"$ROOT/etc/.0.tmp.1f2e"
+	: >"$ROOT/etc/mdevadm.d/vf/$PF/.1.tmp.abc"
+	run_exact -0 mdevadm define -p $PF --vf 0 -t nvidia-1145
+	assert_vgpu_def $PF 0 nvidia-1145 manual "NVIDIA L40S-1B"
+	[ ! -e "$ROOT/etc/.0.tmp.1f2e" ] && [ "$(ls -A "$ROOT/etc/mdevadm.d/vf/$PF")" = 0 ]
+	# a symlinked directory: define refuses, list -d and boot warn and skip, nothing is written
+	rm -rf "$ROOT/etc/mdevadm.d/vf/$PF"
+	mkdir -p "$ROOT/elsewhere"
+	printf '{"type": "nvidia-1145", "start": "auto"}\n' >"$ROOT/elsewhere/1"
+	ln -s ../../../elsewhere "$ROOT/etc/mdevadm.d/vf/$PF"
+	local skip="mdevadm: warning: ignoring /etc/mdevadm.d/vf/$PF: not a directory of definitions (a symbolic link is never followed)"
+	run_exact -1 mdevadm define -p $PF --vf 0 -t nvidia-1145
+	assert_stderr_line "mdevadm: cannot open /etc/mdevadm.d/vf/$PF: a symbolic link, never followed"
+	[ "$(ls "$ROOT/elsewhere")" = 1 ]
+	run_exact -0 mdevadm list -d
+	assert_stderr_line "$skip"
+	[ "$output" = "" ]
+	run_exact -0 mdevadm list -d -p $PF
+	assert_stderr_line "$skip"
+	[ "$output" = "" ]
+	run_exact -0 mdevadm start-parent-mdevs $PF
+	assert_stderr_line "$skip"
+	[ "$(cat "$ROOT/$(_vf_file 0000:41:00.5 current_vgpu_type)")" = 0 ]
+}

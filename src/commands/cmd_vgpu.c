@@ -128,6 +128,10 @@ int vf_define(struct ctx *ctx, struct cmd_args *args)
 	def.name = type_name(ctx, vf.pf, id, &offered);
 	r = vgpu_store_load(&ctx->rfs, vf.pf, vf.index, &old, &err);
 	vgpu_def_clear(&old);
+	if (r == -ELOOP) {
+		r = fail(ctx, "%s", err.msg);
+		goto out;
+	}
 	if (r != -ENOENT) {
 		r = fail(ctx, "refusing to overwrite the existing definition of VF %lu of %s",
 			 vf.index, vf.pf);

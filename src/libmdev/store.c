@@ -349,6 +349,9 @@ int store_load_raw(const struct rootfs *rfs, const char *base, const char *paren
 {
 	int dfd = open_base_parent(rfs, base, parent, O_PATH), fd, r;
 
+	if (dfd == -ELOOP)
+		return mdev_errorf(err, ELOOP, "cannot open /%s/%s: %s", base, parent,
+				   parent_strerror(ELOOP));
 	fd = dfd < 0 ? dfd : openat(dfd, name, CONFIG_OPEN_FLAGS | O_CLOEXEC);
 	if (dfd >= 0) {
 		fd = fd < 0 ? -errno : fd;

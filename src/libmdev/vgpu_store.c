@@ -138,10 +138,13 @@ int vgpu_store_delete(const struct rootfs *rfs, const char *pf, unsigned long in
 	return store_delete_raw(rfs, VGPU_CONFIG_DIR, pf, ulong_to_str(num, index), err);
 }
 
+/* What a symbolic link to a directory is too: none is followed, as under CONFIG_DIR. */
+#define NOT_A_DIR "not a directory of definitions (a symbolic link is never followed)"
+
 int vgpu_store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err)
 {
-	struct strv all = { 0 };
-	int r = rfs_scandir(rfs, VGPU_CONFIG_DIR, SCAN_DIRS, &all, NULL);
+	struct strv all = { 0 }, files = { 0 };
+	int r = rfs_scandir(rfs, VGPU_CONFIG_DIR, SCAN_DIRS, &all, &files);
 
 	if (r == -ENOENT)
 		return 0;
@@ -153,7 +156,10 @@ int vgpu_store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_e
 		else
 			warnf("ignoring /" VGPU_CONFIG_DIR "/%s: not a PCI address", all.v[i]);
 	}
+	for (size_t i = 0; i < files.n; i++)
+		warnf("ignoring /" VGPU_CONFIG_DIR "/%s: %s", files.v[i], NOT_A_DIR);
 	strv_free(&all);
+	strv_free(&files);
 	return 0;
 }
 
@@ -169,15 +175,20 @@ int vgpu_store_list(const struct rootfs *rfs, const char *pf, unsigned long **in
 {
 	struct strv files = { 0 };
 	char path[PATH_MAX];
-	int r;
+	int fd, r;
 
 	*indexes = NULL;
 	*n = 0;
 	if (rfs_path(path, sizeof(path), VGPU_CONFIG_DIR "/%s", pf) < 0)
 		return mdev_errorf(err, ENAMETOOLONG, "parent name too long: %s", pf);
-	r = rfs_scandir(rfs, path, 0, &files, NULL);
-	if (r == -ENOENT || r == -ENOTDIR)
+	fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd == -ENOTDIR)
+		warnf("ignoring /%s: %s", path, NOT_A_DIR);
+	if (fd == -ENOENT || fd == -ENOTDIR)
 		return 0;
+	r = fd < 0 ? fd : rfs_scandir_fd(fd, 0, &files, NULL);
+	if (fd >= 0)
+		close(fd);
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot list /%s: %s", path, strerror(-r));
 	*indexes = xcalloc(files.n ? files.n : 1, sizeof(**indexes));
