@@ -130,3 +130,35 @@ list"
 " ]
 	[ "$(vf_type 0000:41:00.5)" = 0 ]
 }
+
+# as NAME ARGS...: the program called NAME (mdevctl, lsmdev), on the fake tree.
+as() {
+	ln -sf "$MDEVADM" "$BATS_TEST_TMPDIR/$1"
+	MDEVCTL_ENV_ROOT=$ROOT run_exact -0 "$BATS_TEST_TMPDIR/$@"
+}
+
+@test "vgpu list: called as mdevctl or lsmdev, list and types show mdevs alone, as mdevctl does" {
+	need_oracle
+	mk_bare_mtty
+	mk_active mtty mtty-1 "$U1" 90
+	mk_config mtty "$U2" '{"mdev_type":"mtty-1","start":"auto","attrs":[]}'
+	mdevadm define --vf 0000:41:00.5 -a
+	# libvirt takes every key of list --dumpjson for a UUID: no VF address may be among them
+	local args theirs
+	for args in "list" "list -d" "list --dumpjson" "list -d --dumpjson" "list -v" "types" \
+		"types --dumpjson" "list -p $PF" "types -p $PF"; do
+		# shellcheck disable=SC2086 # one word per argument
+		as mdevctl $args
+		# shellcheck disable=SC2086
+		theirs=$(oracle_norm $args; printf x)
+		[ "$output" = "${theirs%x}" ] || _fail "mdevctl $args: '$output', mdevctl: '${theirs%x}'"
+		[[ $output != *0000:41* ]] || _fail "mdevctl $args shows a vGPU: $output"
+	done
+	as lsmdev --dumpjson
+	[[ $output == *"$U1"* && $output != *0000:41* ]]
+	# named by --vf, a vGPU is shown whatever the program's name; mdevadm shows both families
+	as mdevctl list --vf 0000:41:00.5
+	[ "$output" = "0000:41:00.5 $PF nvidia-1149 auto (defined)"$'\n' ]
+	run_exact -0 mdevadm list
+	[[ $output == *"$U1 mtty"*"0000:41:00.5 $PF"* ]]
+}

@@ -167,8 +167,9 @@ int cmd_list(struct ctx *ctx, struct cmd_args *args)
 	int r = 0;
 
 	outbuf_init(&l.out, stdout);
-	for (const struct device_family *const *f = families; r == 0 && *f; f++) {
-		/* a device named by -u or --vf is of the family that option names */
+	/* a device named by -u or --vf is of the family that option names, whatever the name */
+	for (const struct device_family *const *f = families_listed(ctx->as_mdevctl && !keyed);
+	     r == 0 && *f; f++) {
 		if (keyed && keyed != *f)
 			continue;
 		if ((defined ? (*f)->each_defined : (*f)->each_active)(&env, &q, emit, &l, &err) <

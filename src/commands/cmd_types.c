@@ -90,7 +90,8 @@ int cmd_types(struct ctx *ctx, struct cmd_args *args)
 	int r = 0;
 
 	outbuf_init(&out, stdout);
-	for (const struct device_family *const *f = families; r == 0 && *f; f++)
+	for (const struct device_family *const *f = families_listed(ctx->as_mdevctl); r == 0 && *f;
+	     f++)
 		r = add_family(ctx, args, *f, &out, json ? &gw : NULL);
 	if (r == 0 && json)
 		gw_finish(&gw);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 const struct device_family *const families[] = { &family_mdev, &family_vf, NULL };
+const struct device_family *const mdevctl_families[] = { &family_mdev, NULL };
 
 const struct device_family *family_of_parent(const struct rootfs *rfs, const char *parent)
 {

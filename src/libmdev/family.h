@@ -137,6 +137,17 @@ struct device_family {
 extern const struct device_family family_mdev, family_vf;
 /* Every family, NULL-terminated; mdev first, so its output comes first, unchanged. */
 extern const struct device_family *const families[];
+/*
+ * What mdevctl knows: mdevs alone.  Its clients read `list` and `types` as mdevctl writes
+ * them (libvirt takes every key of list --dumpjson for a UUID and makes it an mdev node
+ * device), so under mdevctl's names the listings show these families only.
+ */
+extern const struct device_family *const mdevctl_families[];
+
+static inline const struct device_family *const *families_listed(bool as_mdevctl)
+{
+	return as_mdevctl ? mdevctl_families : families;
+}
 
 /* The family a parent that is present, or has definitions, belongs to; NULL when none. */
 const struct device_family *family_of_parent(const struct rootfs *rfs, const char *parent);

@@ -106,6 +106,7 @@ struct ctx {
 	const char *prog;
 	const char *cmd; /* the running command, for messages */
 	bool alias;	 /* called as lsmdev: the program name stands for the command */
+	bool as_mdevctl; /* called as mdevctl or lsmdev: listings show what mdevctl would */
 };
 
 /* Runs one command line, ARGV[0] being the command; returns its exit status. */
