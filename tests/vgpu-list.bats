@@ -151,6 +151,9 @@ as() {
 		as mdevctl $args
 		# shellcheck disable=SC2086
 		theirs=$(oracle_norm $args; printf x)
+		# list -v adds each active mdev's IOMMU group (tests/list.bats), under any name
+		[ "$args" != "list -v" ] || output=$(printf '%s' "$output" | grep -v '^  IOMMU group: '; printf x)
+		[ "$args" != "list -v" ] || output=${output%x}
 		[ "$output" = "${theirs%x}" ] || _fail "mdevctl $args: '$output', mdevctl: '${theirs%x}'"
 		[[ $output != *0000:41* ]] || _fail "mdevctl $args shows a vGPU: $output"
 	done

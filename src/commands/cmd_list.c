@@ -94,11 +94,11 @@ static void emit(void *data, const struct fam_dev *d)
 		sb_adds(b, d->cfg->autostart ? " auto" : " manual");
 		sb_adds(b, d->marked ? l->mark : "");
 		sb_addc(b, '\n');
-		if (d->group >= 0) {
+		if (d->has_group) {
 			char num[24];
 
 			sb_adds(b, "  IOMMU group: ");
-			sb_adds(b, ulong_to_str(num, (unsigned long)d->group));
+			sb_adds(b, ulong_to_str(num, d->group));
 			sb_addc(b, '\n');
 		}
 		if (l->verbose) {

@@ -50,7 +50,8 @@ struct fam_dev {
 	const char *key;
 	const struct mdev_config *cfg; /* type, start and attributes */
 	bool marked;		       /* active: defined as it runs; defined: runs as defined */
-	long group; /* an active mdev's IOMMU group when asked for, else -1 (list -v, text) */
+	bool has_group;		       /* an active mdev's IOMMU group, when asked for: */
+	unsigned long group;	       /* list -v shows it, in text only */
 	struct fam_fact facts[FAM_FACTS_MAX];
 	size_t nfacts;
 };
@@ -63,7 +64,7 @@ static inline void fam_dev_init(struct fam_dev *d, const char *parent, const cha
 	d->key = key;
 	d->cfg = cfg;
 	d->marked = false;
-	d->group = -1;
+	d->has_group = false;
 	d->nfacts = 0;
 }
 

@@ -32,28 +32,25 @@ static bool load_def(const struct rootfs *rfs, const struct store_dir *dir, cons
 }
 
 /*
- * The IOMMU group of active device UUID, or -1 (none: no VFIO driver bound).
- * The device is looked up below its parent, PARENT's directory opened once
- * for all its devices in *PDEV (-1: none yet; the caller closes it), which
- * costs one step each, not the whole path from the root.
+ * The IOMMU group of active device UUID into *ID; false when it has none (no
+ * VFIO driver bound).  The device is looked up below its parent, PARENT's
+ * directory opened once for all its devices in *PDEV (-1: none yet; the caller
+ * closes it), which costs one step each, not the whole path from the root.
  */
-static long group_of(const struct rootfs *rfs, const char *parent, const char *uuid, int *pdev,
-		     const char **pdev_name)
+static bool group_of(const struct rootfs *rfs, const char *parent, const char *uuid, int *pdev,
+		     const char **pdev_name, unsigned long *id)
 {
 	char path[PATH_MAX];
-	unsigned long id;
 
 	if (rfs_path(path, sizeof(path), SYS_PARENTS "/%s", parent) < 0)
-		return -1;
+		return false;
 	if (!*pdev_name || strcmp(*pdev_name, parent) != 0) {
 		if (*pdev >= 0)
 			close(*pdev);
 		*pdev = rfs_open(rfs, path, O_PATH | O_DIRECTORY, 0);
 		*pdev_name = parent;
 	}
-	if (*pdev < 0 || iommu_group_of_at(rfs, *pdev, path, uuid, &id) < 0)
-		return -1;
-	return id <= LONG_MAX ? (long)id : -1;
+	return *pdev >= 0 && iommu_group_of_at(rfs, *pdev, path, uuid, id) == 0;
 }
 
 static int mdev_each_active(const struct fam_env *env, const struct fam_query *q, fam_dev_fn fn,
@@ -100,7 +97,8 @@ static int mdev_each_active(const struct fam_env *env, const struct fam_query *q
 		if (q->details && co_get_attrs(env->co, a->uuid, a->parent, &cfg, &e) < 0)
 			warnf("%s", e.msg);
 		if (q->groups)
-			d.group = group_of(env->rfs, a->parent, a->uuid, &pdev, &pdev_name);
+			d.has_group =
+				group_of(env->rfs, a->parent, a->uuid, &pdev, &pdev_name, &d.group);
 		fn(data, &d);
 		config_clear(&cfg);
 	}
