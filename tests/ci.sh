@@ -78,6 +78,9 @@ for args in "types" "types --dumpjson" "list" "list -d -v" "list -d --dumpjson" 
 	"start-parent-mdevs 0000:3b:00.0" "undefine -u 9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a" \
 	"list -u bad" "start -p nope -t x" "groups" "groups --dumpjson" "noiommu" \
 	"__complete mdevadm_start_-p_" "__complete mdevadm_list_--" "monitor --help" \
+	"types -p 0000:c1:00.0" "list -v --vf 0000:c1:00.4" "define -p 0000:c1:00.0 --vf 3 -t nvidia-1022" \
+	"modify -p 0000:c1:00.0 --vf 3 -a" "start-parent-mdevs 0000:c1:00.0" "stop --vf 0000:c1:00.5" \
+	"undefine -p 0000:c1:00.0 --vf 3" "__complete mdevadm_stop_--vf_" \
 	"apply --export" "apply -f $src/tests/fuzz/corpus/layout/issue-example.json --check --diff" \
 	"apply -f $src/tests/fuzz/corpus/layout/issue-example.json --dumpjson"; do
 	# shellcheck disable=SC2086

@@ -93,15 +93,15 @@ help_options() {
 }
 
 @test "__complete: short options after a lone dash; options already given are not offered" {
-	expect 'mdevadm stop -' --uuid -u --force -f --help -h
+	expect 'mdevadm stop -' --uuid -u --vf --force -f --help -h
 	expect "mdevadm stop -u $U1 -" --force -f --help -h
 	expect 'mdevadm list -d --dump' --dumpjson
-	expect 'mdevadm list --defined -' --uuid -u --parent -p --dumpjson --verbose -v --help -h
-	expect 'mdevadm list -dv -' --uuid -u --parent -p --dumpjson --help -h
+	expect 'mdevadm list --defined -' --uuid -u --vf --parent -p --dumpjson --verbose -v --help -h
+	expect 'mdevadm list -dv -' --uuid -u --vf --parent -p --dumpjson --help -h
 }
 
 @test "__complete: an empty word after a command offers its long options" {
-	expect 'mdevadm stop ' --uuid --force --help
+	expect 'mdevadm stop ' --uuid --vf --force --help
 }
 
 @test "__complete: -p offers the parents present, and for definitions those with configs" {
@@ -278,7 +278,7 @@ help_options() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	# the cursor is after `list`, not in it: list's arguments, not the command's name
-	expect 'mdevadm list \' --defined --dumpjson --help --parent --uuid --verbose
+	expect 'mdevadm list \' --defined --dumpjson --help --parent --uuid --vf --verbose
 	expect 'mdevadm stop -u \' "$U1" "$U2"
 	expect 'mdevadm \' $(table_commands)
 }
@@ -336,7 +336,7 @@ bash_expect() {
 
 @test "bash: commands, options and values from the binary" {
 	bash_expect 'mdevadm st' start stop
-	bash_expect 'mdevadm stop --' --uuid --force --help
+	bash_expect 'mdevadm stop --' --uuid --vf --force --help
 	bash_expect 'mdevadm stop -u ' "$U1" "$U2"
 	bash_expect 'mdevadm define -p mtty -t ' mtty-1 mtty-2
 	bash_expect 'mdevadm start -p m' mbochs mdpy mtty

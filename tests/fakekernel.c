@@ -18,6 +18,9 @@
 // second write to the same file before then reaches it as the last content only, and a program
 // that needs the device must wait for sys/bus/mdev/devices/UUID, which appears last.
 //
+// `fakekernel --run ROOT -- CMD...` plays the NVIDIA vGPU driver instead, for CMD's writes
+// (see fakekernel_run.c and fakekernel_vgpu.c).
+//
 // Prints "ready" on stdout once its watches are set. With CTLDIR, a line written to
 // CTLDIR/ping is copied to CTLDIR/pong once every earlier event has been handled (inotify
 // keeps events in order), which lets a test wait for the fake kernel to settle. Logs one line
@@ -42,6 +45,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fakekernel.h"
+
 enum kind { K_BUS, K_PARENT, K_TYPES, K_TYPE, K_DEVICE, K_CTL };
 
 struct watch {
@@ -50,15 +55,14 @@ struct watch {
 	char *path; /* relative to the root, or absolute for K_CTL */
 };
 
-static const char *root; /* real path of ROOT */
-static int rootfd = -1;
+const char *root; /* real path of ROOT */
+int rootfd = -1;
 static int infd = -1;
 static const char *ctldir; /* may be NULL */
 static struct watch *watches;
 static size_t nwatches;
 
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logmsg(const char *fmt, ...)
+void logmsg(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -70,8 +74,7 @@ static void logmsg(const char *fmt, ...)
 }
 
 /* Formats into buf; returns buf, or NULL (and logs) when it does not fit. */
-static char *fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static char *fmt(char *buf, size_t size, const char *f, ...)
+char *fmt(char *buf, size_t size, const char *f, ...)
 {
 	va_list ap;
 	int n;
@@ -86,7 +89,7 @@ static char *fmt(char *buf, size_t size, const char *f, ...)
 	return buf;
 }
 
-static const char *base_name(const char *p)
+const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
 
@@ -94,7 +97,7 @@ static const char *base_name(const char *p)
 }
 
 /* Copies the directory part of p into buf. */
-static char *dir_name(char *buf, size_t size, const char *p)
+char *dir_name(char *buf, size_t size, const char *p)
 {
 	const char *s = strrchr(p, '/');
 	size_t n = s ? (size_t)(s - p) : 0;
@@ -111,7 +114,7 @@ static char *dir_name(char *buf, size_t size, const char *p)
  * the kernel (kernfs_get_target_path), it climbs to the nearest ancestor of `to`'s directory,
  * so a link to an ancestor reads ../../../UUID rather than ../..
  */
-static char *rel_path(char *buf, size_t size, const char *from, const char *to)
+char *rel_path(char *buf, size_t size, const char *from, const char *to)
 {
 	const char *slash = strrchr(to, '/');
 	size_t i = 0, common = 0, len = 0, tdir = slash ? (size_t)(slash - to) : 0;
@@ -153,14 +156,14 @@ static char *rel_path(char *buf, size_t size, const char *from, const char *to)
 	return buf;
 }
 
-static bool exists(const char *rel)
+bool exists(const char *rel)
 {
 	struct stat st;
 
 	return fstatat(rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-static int mkdir_p(const char *rel)
+int mkdir_p(const char *rel)
 {
 	char buf[PATH_MAX];
 	size_t n = strlen(rel);
@@ -183,7 +186,7 @@ static int mkdir_p(const char *rel)
 	return 0;
 }
 
-static int write_file(const char *rel, const char *content)
+int write_file(const char *rel, const char *content)
 {
 	int fd = openat(rootfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	size_t n = strlen(content);
@@ -200,7 +203,7 @@ static int write_file(const char *rel, const char *content)
 }
 
 /* Replaces rel atomically (temp file in the same directory, then rename). */
-static int replace_file(const char *rel, const char *content)
+int replace_file(const char *rel, const char *content)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	int r;
@@ -215,7 +218,7 @@ static int replace_file(const char *rel, const char *content)
 }
 
 /* Reads at most size-1 bytes of rel into buf; returns the length or -errno. */
-static ssize_t read_file(const char *rel, char *buf, size_t size)
+ssize_t read_file(const char *rel, char *buf, size_t size)
 {
 	int fd = openat(rootfd, rel, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -242,7 +245,7 @@ static int truncate_at_root(const char *rel)
 }
 
 /* Symlink at link_rel pointing (relatively) to target_rel. */
-static int link_to(const char *target_rel, const char *link_rel)
+int link_to(const char *target_rel, const char *link_rel)
 {
 	char dir[PATH_MAX], rel[PATH_MAX];
 
@@ -251,7 +254,7 @@ static int link_to(const char *target_rel, const char *link_rel)
 	return symlinkat(rel, rootfd, link_rel) < 0 ? -errno : 0;
 }
 
-static int rm_rf_at(int dirfd, const char *name)
+int rm_rf_at(int dirfd, const char *name)
 {
 	struct stat st;
 	int fd, r = 0;
@@ -442,7 +445,7 @@ static void rescan(void)
 
 /* -- the kernel's part --------------------------------------------------------------------- */
 
-static int read_int(const char *rel, long *v)
+int read_int(const char *rel, long *v)
 {
 	char buf[64], *end;
 	ssize_t n = read_file(rel, buf, sizeof(buf));
@@ -861,8 +864,11 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int sfd;
 
+	if (argc >= 5 && strcmp(argv[1], "--run") == 0 && strcmp(argv[3], "--") == 0)
+		return vgpu_run(argv[2], argv + 4);
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: fakekernel ROOT [CTLDIR]\n");
+		fprintf(stderr,
+			"usage: fakekernel ROOT [CTLDIR] | fakekernel --run ROOT -- CMD...\n");
 		return 2;
 	}
 	root = realpath(argv[1], NULL);

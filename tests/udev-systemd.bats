@@ -165,7 +165,9 @@ mtty: started 1, already active 0, failed 1" ]
 	grep -Eqx 'After=(.* )?local-fs.target( .*)?' "$unit"
 	grep -Eqx 'Before=(.* )?libvirtd.service( .*)?' "$unit"
 	grep -Eqx 'Before=(.* )?virtqemud.service( .*)?' "$unit"
-	grep -qx 'ConditionDirectoryNotEmpty=/etc/mdevctl.d' "$unit"
+	# either store holding definitions is reason to run (vGPU ones: tests/vgpu-boot.bats)
+	grep -qx 'ConditionDirectoryNotEmpty=|/etc/mdevctl.d' "$unit"
+	grep -qx 'ConditionDirectoryNotEmpty=|/etc/mdevadm.d/vf' "$unit"
 	# late parents are the udev rule's job: no waiting for udev to settle
 	! grep -q 'udev-settle' "$unit"
 	! grep -q '@[a-zA-Z_]*@' "$unit"

@@ -115,8 +115,10 @@ static void complete_options(const struct line_state *st, struct completion *c)
 		const char *help = id == OPT_HELP ? "show this help" : opt_defs[id].help;
 		char name[32];
 
-		/* parse_args refuses an option given twice */
-		if (!accepts(st->cmd, id) || (id < OPT_COUNT && (st->seen & OPTBIT(id))))
+		/* parse_args refuses an option given twice, and a second key option */
+		if (!accepts(st->cmd, id) ||
+		    (id < OPT_COUNT &&
+		     ((st->seen & OPTBIT(id)) || (opt_defs[id].key && key_opts(st->seen)))))
 			continue;
 		snprintf(name, sizeof(name), "--%s", opt_long(id));
 		completion_add(c, "", name, help);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Completion candidates from the tree: parents, types, UUIDs, IOMMU groups. */
+/* Completion candidates from the tree: parents, types, UUIDs, VFs, IOMMU groups. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "cli/complete_values.h"
+#include "libmdev/family.h"
 #include "libmdev/iommu_set.h"
 #include "libmdev/layout.h"
 #include "libmdev/model.h"
 #include "libmdev/store.h"
+#include "libmdev/vgpu.h"
 
 static int list_dir(const struct rootfs *rfs, const char *path, struct strv *out)
 {
@@ -54,24 +56,27 @@ static void add_parents(const struct rootfs *rfs, const struct line_state *st, c
 		return;
 	}
 	strv_free(&def);
-	if (model_parents(rfs, &sys, &err) == 0)
-		for (size_t i = 0; i < sys.n; i++)
-			completion_add(c, prefix, sys.v[i], "");
-	if ((st->cmd->complete & CPL_DEF_PARENTS) && store_parents(rfs, &def, &err) == 0)
-		for (size_t i = 0; i < def.n; i++)
-			completion_add(c, prefix, def.v[i], "not present, has definitions");
-	strv_free(&sys);
-	strv_free(&def);
+	for (const struct device_family *const *f = families; *f; f++) {
+		if ((*f)->parents(rfs, &sys, &err) == 0)
+			for (size_t i = 0; i < sys.n; i++)
+				completion_add(c, prefix, sys.v[i], (*f)->parent_note);
+		if ((st->cmd->complete & CPL_DEF_PARENTS) &&
+		    (*f)->def_parents(rfs, &def, &err) == 0)
+			for (size_t i = 0; i < def.n; i++)
+				completion_add(c, prefix, def.v[i], "not present, has definitions");
+		strv_free(&sys);
+		strv_free(&def);
+	}
 }
 
-static void add_types_of(const struct rootfs *rfs, const char *parent, bool count,
-			 const char *prefix, struct completion *c)
+static void add_types_of(const struct rootfs *rfs, const struct device_family *fam,
+			 const char *parent, bool count, const char *prefix, struct completion *c)
 {
 	struct mdev_type_info *t;
 	struct mdev_error err;
 	size_t n;
 
-	if (model_types(rfs, parent, &t, &n, &err) < 0)
+	if (fam->types(rfs, parent, &t, &n, &err) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		/* many drivers name a type after its id: the description then says more */
@@ -94,17 +99,20 @@ static void add_types_of(const struct rootfs *rfs, const char *parent, bool coun
 static void add_types(const struct rootfs *rfs, const char *parent, const char *prefix,
 		      struct completion *c)
 {
+	const struct device_family *fam = parent ? family_of_parent(rfs, parent) : NULL;
 	struct strv parents = { 0 };
 	struct mdev_error err;
 
-	if (parent) {
-		add_types_of(rfs, parent, true, prefix, c);
+	if (fam) {
+		add_types_of(rfs, fam, parent, true, prefix, c);
 		return;
 	}
-	if (model_parents(rfs, &parents, &err) == 0)
-		for (size_t i = 0; i < parents.n; i++)
-			add_types_of(rfs, parents.v[i], false, prefix, c);
-	strv_free(&parents);
+	for (const struct device_family *const *f = families; !parent && *f; f++) {
+		if ((*f)->parents(rfs, &parents, &err) == 0)
+			for (size_t i = 0; i < parents.n; i++)
+				add_types_of(rfs, *f, parents.v[i], false, prefix, c);
+		strv_free(&parents);
+	}
 }
 
 static bool is_active(const struct active_list *act, const char *uuid)
@@ -194,6 +202,67 @@ static void add_uuids(const struct rootfs *rfs, const struct line_state *st, con
 	active_list_free(&act);
 }
 
+struct vf_candidates {
+	struct completion *c;
+	const char *prefix, *what;
+};
+
+static void add_vf(void *data, const struct fam_dev *d)
+{
+	const struct vf_candidates *v = data;
+	char *desc = xasprintf("%s on %s, %s", v->what, d->parent, d->cfg->type);
+
+	completion_add(v->c, v->prefix, d->key, desc);
+	free(desc);
+}
+
+/* The free VFs of PARENT (or of every vGPU parent), to start a vGPU on. */
+static void add_free_vfs(const struct rootfs *rfs, const char *parent, const char *prefix,
+			 struct completion *c)
+{
+	struct strv pfs = { 0 };
+	struct mdev_error err;
+
+	if (parent)
+		strv_push(&pfs, parent);
+	else if (vgpu_pfs(rfs, &pfs, &err) < 0)
+		return;
+	for (size_t p = 0; p < pfs.n; p++) {
+		struct vgpu_pf pf;
+
+		if (vgpu_pf_load(rfs, pfs.v[p], &pf, &err) < 0)
+			continue;
+		for (size_t i = 0; i < pf.nvfs; i++) {
+			char *desc;
+
+			if (!vgpu_vf_ready(&pf.vfs[i]) || pf.vfs[i].current != 0)
+				continue;
+			desc = xasprintf("VF %lu of %s, free", pf.vfs[i].index, pf.addr);
+			completion_add(c, prefix, pf.vfs[i].addr, desc);
+			free(desc);
+		}
+		vgpu_pf_clear(&pf);
+	}
+	strv_free(&pfs);
+}
+
+/* VF addresses: of vGPUs active or defined, as the command wants, and free ones for start. */
+static void add_vfs(const struct rootfs *rfs, const struct line_state *st, const char *prefix,
+		    struct completion *c)
+{
+	const struct fam_env env = { rfs, NULL };
+	const struct fam_query q = { .parent = st->val[OPT_PARENT] };
+	struct vf_candidates active = { c, prefix, "active" }, defined = { c, prefix, "defined" };
+	struct mdev_error err;
+
+	if (st->cmd->complete & CPL_ACTIVE)
+		family_vf.each_active(&env, &q, add_vf, &active, &err);
+	if (st->cmd->complete & CPL_DEFINED)
+		family_vf.each_defined(&env, &q, add_vf, &defined, &err);
+	if (st->cmd->complete & CPL_FREE_VFS)
+		add_free_vfs(rfs, q.parent, prefix, c);
+}
+
 static int cmp_num(const void *a, const void *b)
 {
 	unsigned long x = strtoul(*(char *const *)a, NULL, 10);
@@ -256,6 +325,9 @@ void complete_value(const struct rootfs *rfs, const struct line_state *st, int i
 	case OPT_UUID:
 		add_uuids(rfs, st, prefix, c);
 		break;
+	case OPT_VF:
+		add_vfs(rfs, st, prefix, c);
+		break;
 	case OPT_GROUP:
 		add_groups(rfs, prefix, c);
 		break;
@@ -283,9 +355,11 @@ void complete_positional(const struct rootfs *rfs, const struct line_state *st,
 		for (const char *const *t = iommu_group_types; *t; t++)
 			completion_add(c, "", *t, "");
 	} else if (st->cmd->complete & CPL_POS_DEF_PARENT) {
-		if (store_parents(rfs, &parents, &err) == 0)
-			for (size_t i = 0; i < parents.n; i++)
-				completion_add(c, "", parents.v[i], "has definitions");
-		strv_free(&parents);
+		for (const struct device_family *const *f = families; *f; f++) {
+			if ((*f)->def_parents(rfs, &parents, &err) == 0)
+				for (size_t i = 0; i < parents.n; i++)
+					completion_add(c, "", parents.v[i], "has definitions");
+			strv_free(&parents);
+		}
 	}
 }

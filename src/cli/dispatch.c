@@ -166,6 +166,9 @@ int cli_parse_args(struct ctx *ctx, const struct command *c, int argc, char **ar
 				return usage_error(
 					ctx, "invalid group '%s': expected a number >= 0", optarg);
 			break;
+		case OPT_VF:
+			args->vf = optarg;
+			break;
 		case OPT_WAIT:
 			args->wait_s = 10;
 			if (optarg && !parse_ulong(optarg, &args->wait_s))
@@ -191,8 +194,13 @@ int cli_parse_args(struct ctx *ctx, const struct command *c, int argc, char **ar
 		return usage_error(ctx, "invalid type name '%s'", args->type);
 	if (args->addattr && !rfs_valid_name(args->addattr))
 		return usage_error(ctx, "invalid attribute name '%s'", args->addattr);
+	if (args->vf && !rfs_valid_name(args->vf))
+		return usage_error(ctx, "invalid VF '%s'", args->vf);
+	if (key_opts(args->seen) & (key_opts(args->seen) - 1))
+		return usage_error(ctx, "--uuid names an mdev, --vf a vGPU: give one of them");
 	if (!utf8_valid_opt(args->parent) || !utf8_valid_opt(args->type) ||
-	    !utf8_valid_opt(args->addattr) || !utf8_valid_opt(args->value))
+	    !utf8_valid_opt(args->addattr) || !utf8_valid_opt(args->value) ||
+	    !utf8_valid_opt(args->vf))
 		return usage_error(ctx, "names and values must be valid UTF-8");
 	return 0;
 }

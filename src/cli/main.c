@@ -55,6 +55,7 @@ int main(int argc, char **argv)
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	ctx.prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	as_lsmdev = strcmp(ctx.prog, "lsmdev") == 0;
+	ctx.as_mdevctl = as_lsmdev || strcmp(ctx.prog, "mdevctl") == 0;
 	if (!as_lsmdev) {
 		for (int i = 0; i < GOPT_COUNT; i++)
 			longopts[i] = (struct option){ global_opts[i].name,

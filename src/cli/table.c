@@ -15,14 +15,14 @@ const struct command commands[] = {
 		.name = "list",
 		.run = cmd_list,
 		.summary = "list active or defined devices",
-		.synopsis = "[-d] [-u UUID] [-p PARENT] [--dumpjson] [-v]",
-		.opts = O(DEFINED) | O(DUMPJSON) | O(VERBOSE) | O(UUID) | O(PARENT),
+		.synopsis = "[-d] [-u UUID | --vf VF] [-p PARENT] [--dumpjson] [-v]",
+		.opts = O(DEFINED) | O(DUMPJSON) | O(VERBOSE) | O(UUID) | O(PARENT) | O(VF),
 		.complete = CPL_ACTIVE | CPL_DEFINED | CPL_DEF_PARENTS,
 	},
 	{
 		.name = "types",
 		.run = cmd_types,
-		.summary = "list the mdev types the parents support",
+		.summary = "list the types the parents support (mdev and vGPU)",
 		.synopsis = "[-p PARENT] [--dumpjson]",
 		.opts = O(PARENT) | O(DUMPJSON),
 	},
@@ -30,8 +30,8 @@ const struct command commands[] = {
 		.name = "define",
 		.run = cmd_define,
 		.summary = "define a persistent device",
-		.synopsis = "[-u UUID] [-p PARENT] [-t TYPE | --jsonfile FILE] [-a] [-f]",
-		.opts = O(UUID) | O(PARENT) | O(TYPE) | O(AUTO) | O(JSONFILE) | O(FORCE),
+		.synopsis = "[-u UUID | --vf VF] [-p PARENT] [-t TYPE | --jsonfile FILE] [-a] [-f]",
+		.opts = O(UUID) | O(PARENT) | O(TYPE) | O(AUTO) | O(JSONFILE) | O(FORCE) | O(VF),
 		/* define copies a running device: those not defined yet */
 		.complete = CPL_ACTIVE | CPL_ONLY_UNDEFINED | CPL_DEF_PARENTS,
 	},
@@ -39,8 +39,8 @@ const struct command commands[] = {
 		.name = "undefine",
 		.run = cmd_undefine,
 		.summary = "remove a device's definition",
-		.synopsis = "-u UUID [-p PARENT] [-f]",
-		.opts = O(UUID) | O(PARENT) | O(FORCE),
+		.synopsis = "-u UUID | --vf VF [-p PARENT] [-f]",
+		.opts = O(UUID) | O(PARENT) | O(FORCE) | O(VF),
 		.complete = CPL_DEFINED | CPL_DEF_PARENTS | CPL_UUID_PARENTS,
 	},
 	{
@@ -48,11 +48,11 @@ const struct command commands[] = {
 		.run = cmd_modify,
 		.summary = "change a device's definition",
 		.synopsis =
-			"-u UUID [-p PARENT] [-t TYPE] [-a|-m] [--addattr NAME --value VALUE [-i N]] "
+			"-u UUID | --vf VF [-p PARENT] [-t TYPE] [-a|-m] [--addattr NAME --value VALUE [-i N]] "
 			"[--delattr [-i N]] [--jsonfile FILE [-l [-d]]] [-f]",
 		.opts = O(UUID) | O(PARENT) | O(TYPE) | O(AUTO) | O(MANUAL) | O(ADDATTR) |
 			O(DELATTR) | O(INDEX) | O(VALUE) | O(JSONFILE) | O(LIVE) | O(DEFINED) |
-			O(FORCE),
+			O(FORCE) | O(VF),
 		.complete = CPL_DEFINED | CPL_DEF_PARENTS | CPL_UUID_PARENTS,
 	},
 	{
@@ -60,16 +60,17 @@ const struct command commands[] = {
 		.run = cmd_start,
 		.summary = "start a defined or transient device",
 		.synopsis =
-			"[-u UUID] [-p PARENT] [-t TYPE | --jsonfile FILE] [--wait[=SECONDS]] [-f]",
-		.opts = O(UUID) | O(PARENT) | O(TYPE) | O(JSONFILE) | O(WAIT) | O(FORCE),
-		.complete = CPL_DEFINED | CPL_ONLY_INACTIVE | CPL_DEF_PARENTS,
+			"[-u UUID | --vf VF] [-p PARENT] [-t TYPE | --jsonfile FILE] [--wait[=SECONDS]] "
+			"[-f]",
+		.opts = O(UUID) | O(PARENT) | O(TYPE) | O(JSONFILE) | O(WAIT) | O(FORCE) | O(VF),
+		.complete = CPL_DEFINED | CPL_ONLY_INACTIVE | CPL_DEF_PARENTS | CPL_FREE_VFS,
 	},
 	{
 		.name = "stop",
 		.run = cmd_stop,
 		.summary = "stop an active device",
-		.synopsis = "-u UUID [-f]",
-		.opts = O(UUID) | O(FORCE),
+		.synopsis = "-u UUID | --vf ADDRESS [-f]",
+		.opts = O(UUID) | O(FORCE) | O(VF),
 		.complete = CPL_ACTIVE,
 	},
 	{

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* define, undefine, modify: changes to the stored definitions. */
+/* define, undefine, modify of an mdev: changes to the stored definitions. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -65,7 +65,7 @@ static int save_with_callouts(struct ctx *ctx, const struct cmd_args *args, cons
 		     : 0;
 }
 
-int cmd_define(struct ctx *ctx, struct cmd_args *args)
+int mdev_define(struct ctx *ctx, struct cmd_args *args)
 {
 	struct mdev_active act = { 0 };
 	struct mdev_config cfg = { 0 }, old;
@@ -148,7 +148,7 @@ static int undefine_one(struct ctx *ctx, const struct cmd_args *args, const char
 	return r < 0 ? fail(ctx, "cannot undefine %s: %s", args->uuid, err.msg) : 0;
 }
 
-int cmd_undefine(struct ctx *ctx, struct cmd_args *args)
+int mdev_undefine(struct ctx *ctx, struct cmd_args *args)
 {
 	struct strv parents = { 0 };
 	struct mdev_error err;
@@ -263,7 +263,7 @@ static int modify_live(struct ctx *ctx, const struct cmd_args *args, const struc
 	return r;
 }
 
-int cmd_modify(struct ctx *ctx, struct cmd_args *args)
+int mdev_modify(struct ctx *ctx, struct cmd_args *args)
 {
 	bool live = has_opt(args, OPT_LIVE), defined = !live || has_opt(args, OPT_DEFINED);
 	struct mdev_config cfg = { 0 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* start, stop, start-parent-mdevs: changes to running devices. */
+/* start of an mdev; stop and start-parent-mdevs of any family: changes to running devices. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,12 +7,10 @@
 #include <unistd.h>
 
 #include "basic/escape.h"
-#include "libmdev/callout.h"
-#include "libmdev/holders.h"
 #include "commands/commands.h"
+#include "libmdev/family.h"
 #include "libmdev/store.h"
 #include "libmdev/lifecycle.h"
-#include "libmdev/model.h"
 #include "libmdev/wait.h"
 
 /*
@@ -68,21 +66,7 @@ static int resolve_start(struct ctx *ctx, struct cmd_args *args, struct strv *fo
 	return 0;
 }
 
-/* Starts a device between the pre and post callouts of start. */
-static int start_with_callouts(struct ctx *ctx, const char *parent, const char *uuid,
-			       const struct mdev_config *cfg, bool force, struct mdev_error *err)
-{
-	struct co_call call = { ctx->co, uuid, parent, cfg, ACT_START, -1 };
-	int r = co_pre(&call, force, err);
-
-	if (r < 0)
-		return r;
-	r = device_start(&ctx->rfs, parent, uuid, cfg, err);
-	co_post(&call, r == 0);
-	return r;
-}
-
-int cmd_start(struct ctx *ctx, struct cmd_args *args)
+int mdev_start(struct ctx *ctx, struct cmd_args *args)
 {
 	struct mdev_config cfg = { 0 };
 	struct strv found = { 0 };
@@ -100,8 +84,8 @@ int cmd_start(struct ctx *ctx, struct cmd_args *args)
 	if (lock < 0)
 		return EXIT_FAILURE;
 	r = resolve_start(ctx, args, &found, &parent, &cfg);
-	if (r == 0 &&
-	    start_with_callouts(ctx, parent, args->uuid, &cfg, has_opt(args, OPT_FORCE), &err) < 0)
+	if (r == 0 && device_start_scripted(&ctx->rfs, ctx->co, parent, args->uuid, &cfg,
+					    has_opt(args, OPT_FORCE), &err) < 0)
 		r = fail(ctx, "%s", err.msg);
 	if (r == 0 && generated)
 		printf("%s\n", args->uuid);
@@ -122,141 +106,82 @@ int cmd_start(struct ctx *ctx, struct cmd_args *args)
 
 int cmd_stop(struct ctx *ctx, struct cmd_args *args)
 {
-	struct mdev_active act = { 0 };
-	struct mdev_config cfg = { 0 };
-	struct co_call call = { ctx->co, args->uuid, NULL, &cfg, ACT_STOP, -1 };
+	const struct fam_env env = { &ctx->rfs, ctx->co };
+	const char *key;
+	const struct device_family *fam = cmd_key_family(args, &key);
 	struct mdev_error err;
-	char dev[PATH_MAX];
 	int lock, r;
 
-	if (!has_opt(args, OPT_UUID))
-		return usage_error(ctx, "stop needs --uuid");
+	if (!fam)
+		return usage_error(ctx, "stop needs --uuid (an mdev) or --vf (a vGPU)");
 	lock = cmd_lock(ctx);
 	if (lock < 0)
 		return EXIT_FAILURE;
-	r = model_active_get(&ctx->rfs, args->uuid, &act);
-	if (r < 0) {
-		r = fail(ctx, "cannot stop %s: %s", args->uuid,
-			 r == -ENOENT ? "device is not active" : file_strerror(-r));
-		goto out;
-	}
-	/* scripts see the definition when it describes what runs, else the bare device */
-	if (store_load(&ctx->rfs, act.parent, args->uuid, &cfg, &err) < 0 ||
-	    strcmp(cfg.type, act.type) != 0) {
-		config_clear(&cfg);
-		cfg.type = xstrdup(act.type);
-	}
-	call.parent = act.parent;
-	/* the kernel's remove would wait, unkillably, until the holder lets go */
-	if (!has_opt(args, OPT_FORCE) &&
-	    rfs_path(dev, sizeof(dev), SYS_DEVICES "/%s", args->uuid) == 0 &&
-	    holders_check(&ctx->rfs, dev, &err) < 0) {
-		r = fail(ctx, "cannot stop %s: %s%s", args->uuid, err.msg,
-			 err.code == EBUSY
-				 ? " (--force stops it anyway, waiting until it is released)"
-				 : "");
-		goto out;
-	}
-	r = co_pre(&call, has_opt(args, OPT_FORCE), &err);
-	if (r == 0) {
-		r = model_remove(&ctx->rfs, args->uuid, &err);
-		co_post(&call, r == 0);
-	}
-	r = r < 0 ? fail(ctx, "%s", err.msg) : 0;
-out:
+	r = fam->stop(&env, key, has_opt(args, OPT_FORCE), &err);
 	store_unlock(lock);
-	config_clear(&cfg);
-	active_clear(&act);
-	return r;
+	return r < 0 ? fail(ctx, "%s", err.msg) : 0;
 }
 
-/*
- * Starts every auto device of PARENT.  udev may run this for the same parent
- * several times at once (add and change): the lock serialises the runs, and
- * each waits for what it created to show up before letting the next one in, so
- * the next finds it active and skips it.  Returns the number of failures.
- */
-static unsigned start_parent(struct ctx *ctx, const char *parent, bool verbose)
+static void report_failure(void *data, const char *msg)
 {
-	unsigned started = 0, active = 0, failed = 0;
-	struct store_dir dir;
-	struct mdev_error err;
-	int lock;
+	fail(data, "%s", msg);
+}
 
-	lock = cmd_lock(ctx);
+/* Starts every auto definition of FAM's PARENT, under the lock; returns the failures. */
+static unsigned start_parent(struct ctx *ctx, const struct device_family *fam, const char *parent,
+			     bool verbose)
+{
+	const struct fam_env env = { &ctx->rfs, ctx->co };
+	struct fam_boot boot = { .failure = report_failure, .data = ctx };
+	struct mdev_error err;
+	int lock = cmd_lock(ctx), r;
+
 	if (lock < 0)
 		return 1;
-	if (store_dir_open(&ctx->rfs, parent, &dir, &err) < 0 || store_dir_list(&dir, &err) < 0) {
-		store_dir_close(&dir);
-		store_unlock(lock);
+	r = fam->start_parent(&env, parent, &boot, &err);
+	store_unlock(lock);
+	if (r < 0) {
 		fail(ctx, "%s", err.msg);
 		return 1;
 	}
-	for (size_t i = 0; i < dir.uuids.n; i++) {
-		const char *uuid = dir.uuids.v[i];
-		struct mdev_config cfg;
-		int r = store_dir_load(&ctx->rfs, &dir, uuid, &cfg, &err);
-
-		if (r < 0) {
-			if (r != -ENOENT) {
-				fail(ctx, "skipping %s", err.msg);
-				failed++;
-			}
-			continue;
-		}
-		if (!cfg.autostart) {
-			config_clear(&cfg);
-			continue;
-		}
-		r = start_with_callouts(ctx, parent, uuid, &cfg, false, &err);
-		if (r == -EALREADY) {
-			active++;
-		} else if (r < 0) {
-			fail(ctx, "%s", err.msg);
-			failed++;
-		} else {
-			started++;
-			/* so that a concurrent run sees it active and does not create it again */
-			model_wait_active(&ctx->rfs, uuid, device_appear_timeout_ms());
-		}
-		config_clear(&cfg);
-	}
-	store_unlock(lock);
-	store_dir_close(&dir);
 	/* standard output stays mdevctl's (empty) unless asked for; a failure is told anyway */
-	if (verbose && started + active + failed)
+	if (verbose && boot.started + boot.active + boot.failed)
 		fprintln_escaped(stdout, "%s: started %u, already active %u, failed %u", parent,
-				 started, active, failed);
-	else if (failed)
-		fail(ctx, "%s: started %u, already active %u, failed %u", parent, started, active,
-		     failed);
-	return failed;
+				 boot.started, boot.active, boot.failed);
+	else if (boot.failed)
+		fail(ctx, "%s: started %u, already active %u, failed %u", parent, boot.started,
+		     boot.active, boot.failed);
+	return boot.failed;
 }
 
 int cmd_start_parent_mdevs(struct ctx *ctx, struct cmd_args *args)
 {
 	bool verbose = has_opt(args, OPT_VERBOSE);
-	struct strv parents = { 0 };
-	struct mdev_error err;
 	unsigned failed = 0;
 
-	if (has_opt(args, OPT_ALL)) {
-		if (args->npos)
-			return usage_error(ctx, "--all takes no PARENT");
-		if (store_parents(&ctx->rfs, &parents, &err) < 0)
-			return fail(ctx, "%s", err.msg);
-		/* parents not registered yet are left to the udev rule */
-		for (size_t i = 0; i < parents.n; i++) {
-			if (!rfs_existsf(&ctx->rfs, 0, SYS_PARENTS "/%s", parents.v[i]))
-				continue;
-			failed += start_parent(ctx, parents.v[i], verbose);
-		}
-		strv_free(&parents);
-		return failed ? 1 : 0;
-	}
-	if (args->npos != 1)
+	if (has_opt(args, OPT_ALL) && args->npos)
+		return usage_error(ctx, "--all takes no PARENT");
+	if (!has_opt(args, OPT_ALL) && args->npos != 1)
 		return usage_error(ctx, "missing argument: PARENT (or --all)");
-	if (!rfs_valid_name(args->pos[0]))
+	if (args->npos && !rfs_valid_name(args->pos[0]))
 		return usage_error(ctx, "invalid parent name '%s'", args->pos[0]);
-	return start_parent(ctx, args->pos[0], verbose) ? 1 : 0;
+	for (const struct device_family *const *f = families; *f; f++) {
+		struct strv parents = { 0 };
+		struct mdev_error err;
+
+		if (args->npos) {
+			failed += start_parent(ctx, *f, args->pos[0], verbose);
+			continue;
+		}
+		if ((*f)->def_parents(&ctx->rfs, &parents, &err) < 0) {
+			fail(ctx, "%s", err.msg);
+			failed++;
+		}
+		/* parents not present yet are left to the udev rule */
+		for (size_t i = 0; i < parents.n; i++)
+			if ((*f)->present(&ctx->rfs, parents.v[i]))
+				failed += start_parent(ctx, *f, parents.v[i], verbose);
+		strv_free(&parents);
+	}
+	return failed ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 
 #include "basic/escape.h"
 #include "commands/commands.h"
+#include "libmdev/family.h"
 #include "libmdev/iommu_set.h"
 #include "basic/output.h"
 
@@ -24,6 +25,8 @@ static const char *status_word(enum iommu_status s)
 	return "unknown";
 }
 
+#define DASH(s) ((s) ? (s) : "-")
+
 /* One phrase a person can act on: whether a VM may have the group, and why (not). */
 static char *status_reason(const struct iommu_group *g)
 {
@@ -39,6 +42,9 @@ static char *status_reason(const struct iommu_group *g)
 				      : xstrdup("ready: mdev, its parent driver mediates all DMA");
 		return xstrdup("ready: isolated by the IOMMU, bound to VFIO");
 	case IOMMU_STATUS_UNBOUND:
+		if (m)
+			return xasprintf("not yet: %s, a slot of %s, has no type set", m->name,
+					 DASH(m->parent));
 		if (g->kind == IOMMU_KIND_EMULATED)
 			return xstrdup("not yet: mdev without a VFIO driver bound");
 		return xstrdup("not yet: isolated by the IOMMU, but not bound to vfio-pci");
@@ -59,11 +65,6 @@ static json_t *str_or_null(const char *s)
 	return s ? json_str(s) : json_null();
 }
 
-static bool is_mdev(const struct iommu_member *m)
-{
-	return m->bus && strcmp(m->bus, "mdev") == 0;
-}
-
 static json_t *member_json(const struct iommu_member *m)
 {
 	json_t *d = json_object();
@@ -71,9 +72,10 @@ static json_t *member_json(const struct iommu_member *m)
 	json_object_set_new(d, "name", json_str(m->name));
 	json_object_set_new(d, "bus", str_or_null(m->bus));
 	json_object_set_new(d, "driver", str_or_null(m->driver));
-	if (is_mdev(m)) {
+	/* the device family it belongs to knows its parent and type */
+	if (m->type_key) {
 		json_object_set_new(d, "parent", str_or_null(m->parent));
-		json_object_set_new(d, "mdev_type", str_or_null(m->mdev_type));
+		json_object_set_new(d, m->type_key, str_or_null(m->mdev_type));
 	}
 	json_object_set_new(d, "vfio_device", str_or_null(m->vfio_device));
 	return d;
@@ -117,8 +119,6 @@ struct widths {
 	int group, kind, type, vfio;
 	int name, bus, driver;
 };
-
-#define DASH(s) ((s) ? (s) : "-")
 
 static int imax(int a, size_t b)
 {
@@ -168,9 +168,9 @@ static void print_group(const struct iommu_group *g, const struct widths *w)
 	free(reason);
 	for (size_t i = 0; i < g->nmembers; i++, c++) {
 		const struct iommu_member *m = &g->members[i];
-		char *mdev = is_mdev(m) ? xasprintf("  parent %s, type %s", DASH(m->parent),
-						    DASH(m->mdev_type))
-					: xstrdup("");
+		char *mdev = m->type_key ? xasprintf("  parent %s, type %s", DASH(m->parent),
+						     DASH(m->mdev_type))
+					 : xstrdup("");
 
 		line = xasprintf("%*s%s %-*s  %-*s  %-*s%s  %s", w->group + 2, "",
 				 c + 1 < children ? "|-" : "`-", w->name, m->name, w->bus,
@@ -243,11 +243,11 @@ int cmd_groups(struct ctx *ctx, struct cmd_args *args)
 	struct mdev_error err;
 
 	if (has_opt(args, OPT_GROUP)) {
-		if (iommu_group_load(&ctx->rfs, args->group, &one, &err) < 0)
+		if (family_group_load(&ctx->rfs, args->group, &one, &err) < 0)
 			return fail(ctx, "%s", err.msg);
 		list.v = &one;
 		list.n = 1;
-	} else if (iommu_groups_load(&ctx->rfs, &list, &err) < 0) {
+	} else if (family_groups_load(&ctx->rfs, &list, &err) < 0) {
 		return fail(ctx, "%s", err.msg);
 	}
 	if (has_opt(args, OPT_DUMPJSON))
@@ -274,7 +274,7 @@ int cmd_set_group_type(struct ctx *ctx, struct cmd_args *args)
 	if (!iommu_type_valid(type))
 		return usage_error(ctx, "invalid type '%s': expected DMA, DMA-FQ, identity or auto",
 				   type);
-	if (iommu_group_load(&ctx->rfs, args->group, &g, &err) < 0)
+	if (family_group_load(&ctx->rfs, args->group, &g, &err) < 0)
 		return fail(ctx, "%s", err.msg);
 	r = iommu_group_set_type(&ctx->rfs, &g, type, has_opt(args, OPT_FORCE), &err);
 	if (r < 0) {
@@ -298,7 +298,7 @@ static char *noiommu_groups(const struct ctx *ctx)
 	struct mdev_error err;
 	char *out = NULL;
 
-	if (iommu_groups_load(&ctx->rfs, &list, &err) < 0)
+	if (family_groups_load(&ctx->rfs, &list, &err) < 0)
 		return NULL;
 	for (size_t i = 0; i < list.n; i++) {
 		const struct iommu_group *g = &list.v[i];

@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* list: active devices, or with --defined the stored definitions. */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+/* list: active devices, or with --defined the stored definitions, of every family. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "libmdev/callout.h"
-#include "libmdev/iommu.h"
 #include "basic/escape.h"
 #include "commands/commands.h"
-#include "libmdev/store.h"
-#include "libmdev/model.h"
+#include "libmdev/family.h"
 #include "basic/output.h"
 
+/* A device named by -u or --vf is printed bare in JSON when it is the only one: kept till then. */
+struct held {
+	char *parent, *key;
+	struct sbuf single, grouped; /* its JSON at indent 0 and at the group writer's 8 */
+};
+
 struct lister {
-	struct ctx *ctx;
-	bool json, verbose, single;
+	bool json, verbose, keyed;
+	const char *mark; /* what a marked device gets: " (defined)" or " (active)" */
 	struct outbuf out;
 	struct group_writer gw;
+	struct held *held;
+	size_t nheld;
 	struct sbuf scratch; /* one attribute's JSON, before it is escaped */
 };
 
@@ -48,242 +49,136 @@ static void add_attrs(struct lister *l, const struct mdev_config *cfg)
 	}
 }
 
-/*
- * One device, in the chosen format; MARK is " (defined)", " (active)" or "".
- * GROUP is the IOMMU group of an active device, or -1.
- */
-static void emit(struct lister *l, const char *parent, const char *uuid,
-		 const struct mdev_config *cfg, const char *mark, long group)
+static void add_facts(struct sbuf *b, const struct fam_dev *d)
 {
+	for (size_t i = 0; i < d->nfacts; i++) {
+		sb_adds(b, "  ");
+		sb_adds(b, d->facts[i].label);
+		sb_adds(b, ": ");
+		sb_adds_escaped(b, d->facts[i].value);
+		sb_addc(b, '\n');
+	}
+}
+
+/* The device's config as JSON (lines after the first indented by INDENT), and its facts. */
+static void add_json(struct sbuf *b, const struct fam_dev *d, int indent)
+{
+	json_t *j;
+
+	if (!d->nfacts) {
+		config_format(b, d->cfg, indent);
+		return;
+	}
+	j = config_to_json(d->cfg);
+	for (size_t i = 0; i < d->nfacts; i++)
+		json_object_set_new(j, d->facts[i].key,
+				    d->facts[i].number
+					    ? json_integer(strtoll(d->facts[i].value, NULL, 10))
+					    : json_str(d->facts[i].value));
+	json_add(b, j, indent);
+	json_decref(j);
+}
+
+static void emit(void *data, const struct fam_dev *d)
+{
+	struct lister *l = data;
 	struct sbuf *b = &l->out.b;
+	struct held *h;
 
 	if (!l->json) {
-		sb_adds(b, uuid);
+		sb_adds(b, d->key);
 		sb_addc(b, ' ');
-		sb_adds_escaped(b, parent);
+		sb_adds_escaped(b, d->parent);
 		sb_addc(b, ' ');
-		sb_adds_escaped(b, cfg->type);
-		sb_adds(b, cfg->autostart ? " auto" : " manual");
-		sb_adds(b, mark);
+		sb_adds_escaped(b, d->cfg->type);
+		sb_adds(b, d->cfg->autostart ? " auto" : " manual");
+		sb_adds(b, d->marked ? l->mark : "");
 		sb_addc(b, '\n');
-		if (group >= 0) {
+		if (d->has_group) {
 			char num[24];
 
 			sb_adds(b, "  IOMMU group: ");
-			sb_adds(b, ulong_to_str(num, (unsigned long)group));
+			sb_adds(b, ulong_to_str(num, d->group));
 			sb_addc(b, '\n');
 		}
-		if (l->verbose)
-			add_attrs(l, cfg);
+		if (l->verbose) {
+			add_attrs(l, d->cfg);
+			add_facts(b, d);
+		}
 		outbuf_item_done(&l->out);
-	} else if (l->single) {
-		config_format(b, cfg, 0);
-		sb_addc(b, '\n');
+	} else if (l->keyed) {
+		l->held = xrealloc(l->held, (l->nheld + 1) * sizeof(*l->held));
+		h = &l->held[l->nheld++];
+		*h = (struct held){ .parent = xstrdup(d->parent), .key = xstrdup(d->key) };
+		add_json(&h->single, d, 0);
+		add_json(&h->grouped, d, 8);
 	} else {
-		gw_begin_item(&l->gw, parent, uuid);
-		config_format(b, cfg, 8);
+		gw_begin_item(&l->gw, d->parent, d->key);
+		add_json(b, d, 8);
 		gw_end_item(&l->gw);
 	}
 }
 
-/* Loads UUID from DIR when it exists and is valid; bad files are warned about. */
-static bool load_def(struct ctx *ctx, const struct store_dir *dir, const char *uuid,
-		     struct mdev_config *cfg)
+/* The devices held back, when PRINT: one alone prints bare, several as the usual list. */
+static void flush_held(struct lister *l, bool print)
 {
-	struct mdev_error err;
-	int r = store_dir_load(&ctx->rfs, dir, uuid, cfg, &err);
+	for (size_t i = 0; i < l->nheld; i++) {
+		struct held *h = &l->held[i];
 
-	if (r < 0 && r != -ENOENT)
-		warnf("skipping %s", err.msg);
-	return r == 0;
-}
-
-/*
- * The IOMMU group of active device UUID, or -1 (none: no VFIO driver bound).
- * The device is looked up below its parent, PARENT's directory opened once
- * for all its devices in *PDEV (-1: none yet; the caller closes it), which
- * costs one step each, not the whole path from the root.
- */
-static long group_of(const struct ctx *ctx, const char *parent, const char *uuid, int *pdev,
-		     const char **pdev_name)
-{
-	char path[PATH_MAX];
-	unsigned long id;
-
-	if (rfs_path(path, sizeof(path), SYS_PARENTS "/%s", parent) < 0)
-		return -1;
-	if (!*pdev_name || strcmp(*pdev_name, parent) != 0) {
-		if (*pdev >= 0)
-			close(*pdev);
-		*pdev = rfs_open(&ctx->rfs, path, O_PATH | O_DIRECTORY, 0);
-		*pdev_name = parent;
-	}
-	if (*pdev < 0 || iommu_group_of_at(&ctx->rfs, *pdev, path, uuid, &id) < 0)
-		return -1;
-	return id <= LONG_MAX ? (long)id : -1;
-}
-
-static int list_active(struct lister *l, const struct cmd_args *args)
-{
-	struct store_dir dir = { .fd = -1 };
-	struct active_list act = { 0 };
-	struct mdev_error err;
-	const char *pdev_name = NULL;
-	size_t shown = 0;
-	int pdev = -1, r;
-
-	if (has_opt(args, OPT_UUID)) {
-		act.v = xcalloc(1, sizeof(*act.v));
-		r = model_active_get(&l->ctx->rfs, args->uuid, act.v);
-		if (r == 0)
-			act.n = 1;
-		else if (r != -ENOENT)
-			warnf("cannot read active device %s: %s", args->uuid, file_strerror(-r));
-	} else if (model_active_all(&l->ctx->rfs, &act, &err) < 0) {
-		return fail(l->ctx, "%s", err.msg);
-	}
-	for (size_t i = 0; i < act.n; i++)
-		shown += !args->parent || strcmp(act.v[i].parent, args->parent) == 0;
-	l->single = l->json && has_opt(args, OPT_UUID) && shown == 1;
-	for (size_t i = 0; i < act.n; i++) {
-		const struct mdev_active *a = &act.v[i];
-		struct mdev_config cfg = { 0 };
-		bool defined;
-
-		if (args->parent && strcmp(a->parent, args->parent) != 0)
-			continue;
-		/* sorted by parent: each parent's definitions are opened once */
-		if (!dir.parent || strcmp(dir.parent, a->parent) != 0) {
-			store_dir_close(&dir);
-			if (store_dir_open(&l->ctx->rfs, a->parent, &dir, &err) < 0)
-				warnf("%s", err.msg);
+		if (print && l->nheld == 1) {
+			sb_add(&l->out.b, h->single.p, h->single.len);
+			sb_addc(&l->out.b, '\n');
+		} else if (print) {
+			gw_begin_item(&l->gw, h->parent, h->key);
+			sb_add(&l->out.b, h->grouped.p, h->grouped.len);
+			gw_end_item(&l->gw);
 		}
-		/* a definition of another type is not what is running */
-		defined = load_def(l->ctx, &dir, a->uuid, &cfg) && strcmp(cfg.type, a->type) == 0;
-		if (!defined) {
-			config_clear(&cfg);
-			cfg.type = xstrdup(a->type);
-		}
-		/* what the device really runs with, when its callout can tell */
-		if ((l->verbose || l->json) &&
-		    co_get_attrs(l->ctx->co, a->uuid, a->parent, &cfg, &err) < 0)
-			warnf("%s", err.msg);
-		emit(l, a->parent, a->uuid, &cfg, defined ? " (defined)" : "",
-		     l->verbose && !l->json
-			     ? group_of(l->ctx, a->parent, a->uuid, &pdev, &pdev_name)
-			     : -1);
-		config_clear(&cfg);
+		free(h->parent);
+		free(h->key);
+		sb_free(&h->single);
+		sb_free(&h->grouped);
 	}
-	if (pdev >= 0)
-		close(pdev);
-	store_dir_close(&dir);
-	active_list_free(&act);
-	return 0;
-}
-
-static bool is_active_as(struct ctx *ctx, int devs, const char *parent, const char *uuid,
-			 const char *type)
-{
-	struct mdev_active a = { 0 };
-	bool same;
-
-	if (devs < 0 || model_active_at(&ctx->rfs, devs, uuid, &a) < 0)
-		return false;
-	same = strcmp(a.parent, parent) == 0 && strcmp(a.type, type) == 0;
-	active_clear(&a);
-	return same;
-}
-
-static void emit_def(struct lister *l, int devs, const char *parent, const char *uuid,
-		     const struct mdev_config *cfg)
-{
-	bool active = !l->json && is_active_as(l->ctx, devs, parent, uuid, cfg->type);
-
-	emit(l, parent, uuid, cfg, active ? " (active)" : "", -1);
-}
-
-/* -u: at most one file per parent; a single valid one prints bare in JSON. */
-static int list_defined_uuid(struct lister *l, const struct cmd_args *args, int devs)
-{
-	struct strv found = { 0 };
-	struct mdev_config *cfgs;
-	struct mdev_error err;
-	size_t valid = 0;
-	bool *ok;
-
-	if (store_find(&l->ctx->rfs, args->uuid, args->parent, &found, &err) < 0)
-		return fail(l->ctx, "%s", err.msg);
-	cfgs = xcalloc(found.n, sizeof(*cfgs));
-	ok = xcalloc(found.n, sizeof(*ok));
-	for (size_t i = 0; i < found.n; i++) {
-		struct store_dir dir;
-
-		if (store_dir_open(&l->ctx->rfs, found.v[i], &dir, &err) < 0)
-			warnf("%s", err.msg);
-		valid += ok[i] = load_def(l->ctx, &dir, args->uuid, &cfgs[i]);
-		store_dir_close(&dir);
-	}
-	l->single = l->json && valid == 1;
-	for (size_t i = 0; i < found.n; i++) {
-		if (ok[i])
-			emit_def(l, devs, found.v[i], args->uuid, &cfgs[i]);
-		config_clear(&cfgs[i]);
-	}
-	free(cfgs);
-	free(ok);
-	strv_free(&found);
-	return 0;
-}
-
-static int list_defined(struct lister *l, const struct cmd_args *args)
-{
-	struct strv parents = { 0 };
-	struct mdev_error err;
-	int devs = -1, r = 0;
-
-	if (!l->json)
-		devs = rfs_open(&l->ctx->rfs, SYS_DEVICES, O_PATH | O_DIRECTORY, 0);
-	if (has_opt(args, OPT_UUID))
-		r = list_defined_uuid(l, args, devs);
-	else if (args->parent)
-		strv_push(&parents, args->parent);
-	else if (store_parents(&l->ctx->rfs, &parents, &err) < 0)
-		r = fail(l->ctx, "%s", err.msg);
-	for (size_t p = 0; p < parents.n; p++) {
-		struct store_dir dir;
-
-		if (store_dir_open(&l->ctx->rfs, parents.v[p], &dir, &err) < 0 ||
-		    store_dir_list(&dir, &err) < 0)
-			warnf("%s", err.msg);
-		for (size_t i = 0; i < dir.uuids.n; i++) {
-			struct mdev_config cfg;
-
-			if (!load_def(l->ctx, &dir, dir.uuids.v[i], &cfg))
-				continue;
-			emit_def(l, devs, parents.v[p], dir.uuids.v[i], &cfg);
-			config_clear(&cfg);
-		}
-		store_dir_close(&dir);
-	}
-	if (devs >= 0)
-		close(devs);
-	strv_free(&parents);
-	return r;
+	if (print && l->nheld != 1)
+		gw_finish(&l->gw);
+	free(l->held);
 }
 
 int cmd_list(struct ctx *ctx, struct cmd_args *args)
 {
+	bool defined = has_opt(args, OPT_DEFINED);
+	const char *key;
+	const struct device_family *keyed = cmd_key_family(args, &key);
+	const struct fam_env env = { &ctx->rfs, ctx->co };
 	struct lister l = {
-		.ctx = ctx,
 		.json = has_opt(args, OPT_DUMPJSON),
 		.verbose = has_opt(args, OPT_VERBOSE),
+		.keyed = keyed != NULL,
+		.mark = defined ? " (active)" : " (defined)",
 		.gw = { .out = &l.out },
 	};
-	int r;
+	const struct fam_query q = {
+		.parent = args->parent,
+		.key = key,
+		.details = l.verbose || l.json,
+		.marks = !l.json,
+		.groups = l.verbose && !l.json,
+	};
+	struct mdev_error err;
+	int r = 0;
 
 	outbuf_init(&l.out, stdout);
-	r = has_opt(args, OPT_DEFINED) ? list_defined(&l, args) : list_active(&l, args);
-	if (r == 0 && l.json && !l.single)
+	/* a device named by -u or --vf is of the family that option names, whatever the name */
+	for (const struct device_family *const *f = families_listed(ctx->as_mdevctl && !keyed);
+	     r == 0 && *f; f++) {
+		if (keyed && keyed != *f)
+			continue;
+		if ((defined ? (*f)->each_defined : (*f)->each_active)(&env, &q, emit, &l, &err) <
+		    0)
+			r = fail(ctx, "%s", err.msg);
+	}
+	if (l.json && l.keyed)
+		flush_held(&l, r == 0);
+	else if (r == 0 && l.json)
 		gw_finish(&l.gw);
 	outbuf_finish(&l.out);
 	sb_free(&l.scratch);

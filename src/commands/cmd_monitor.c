@@ -30,7 +30,7 @@ static void print_event(const struct mon_event *ev, bool dumpjson)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "event", json_string(mon_kind_name(ev->kind)));
-		json_object_set_new(o, "uuid", json_str_or_null(ev->uuid));
+		json_object_set_new(o, ev->key_name, json_str_or_null(ev->key));
 		json_object_set_new(o, "parent", json_str_or_null(ev->parent));
 		json_object_set_new(o, "type", json_str_or_null(ev->type));
 		json_object_set_new(o, "timestamp", json_string(ts));
@@ -39,7 +39,7 @@ static void print_event(const struct mon_event *ev, bool dumpjson)
 		json_decref(o);
 	} else {
 		fprintln_escaped(stdout, "%s %s %s %s %s", ts, mon_kind_name(ev->kind),
-				 ev->uuid[0] ? ev->uuid : "-", ev->parent ? ev->parent : "-",
+				 ev->key[0] ? ev->key : "-", ev->parent ? ev->parent : "-",
 				 ev->type ? ev->type : "-");
 	}
 }
@@ -66,9 +66,10 @@ int cmd_monitor(struct ctx *ctx, struct cmd_args *args)
 	}
 	if (!host)
 		warnf("kernel events are not available under --root %s (libudev only sees the "
-		      "host): showing definition changes only",
+		      "host): showing definition changes and polled vGPUs only",
 		      ctx->rfs.path);
-	if (monitor_open(&ctx->rfs, MON_SRC_DEFS | (host ? MON_SRC_KERNEL : 0), &mon, &err) < 0) {
+	if (monitor_open(&ctx->rfs, MON_SRC_DEFS | MON_SRC_POLL | (host ? MON_SRC_KERNEL : 0), &mon,
+			 &err) < 0) {
 		r = fail(ctx, "cannot monitor events: %s", err.msg);
 		goto done;
 	}

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* types: the mdev types each parent supports and how many instances are left. */
+/* types: the types each parent of each family supports and how many instances are left. */
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "basic/escape.h"
 #include "commands/commands.h"
-#include "libmdev/model.h"
+#include "libmdev/family.h"
 #include "basic/output.h"
 
 static inline void add_line(struct sbuf *b, const char *label, const char *value)
@@ -47,42 +47,54 @@ static json_t *type_json(const struct mdev_type_info *t)
 	return j;
 }
 
-int cmd_types(struct ctx *ctx, struct cmd_args *args)
+/* The types of FAM's parents (only args->parent when given) into OUT, or into GW as JSON. */
+static int add_family(struct ctx *ctx, const struct cmd_args *args, const struct device_family *fam,
+		      struct outbuf *out, struct group_writer *gw)
 {
-	struct outbuf out;
-	struct group_writer gw = { .out = &out };
-	bool json = has_opt(args, OPT_DUMPJSON);
 	struct strv parents = { 0 };
 	struct mdev_error err;
 
-	if (model_parents(&ctx->rfs, &parents, &err) < 0)
+	if (fam->parents(&ctx->rfs, &parents, &err) < 0)
 		return fail(ctx, "%s", err.msg);
-	outbuf_init(&out, stdout);
 	for (size_t p = 0; p < parents.n; p++) {
 		struct mdev_type_info *types;
 		size_t n;
 
 		if (args->parent && strcmp(parents.v[p], args->parent) != 0)
 			continue;
-		if (model_types(&ctx->rfs, parents.v[p], &types, &n, &err) < 0) {
+		if (fam->types(&ctx->rfs, parents.v[p], &types, &n, &err) < 0) {
 			warnf("skipping parent %s: %s", parents.v[p], err.msg);
 			continue;
 		}
-		if (!json)
-			add_text(&out, parents.v[p], types, n);
-		if (json && !n)
-			gw_empty_group(&gw, parents.v[p]);
-		for (size_t i = 0; json && i < n; i++) {
+		if (!gw)
+			add_text(out, parents.v[p], types, n);
+		if (gw && !n)
+			gw_empty_group(gw, parents.v[p]);
+		for (size_t i = 0; gw && i < n; i++) {
 			json_t *j = type_json(&types[i]);
 
-			gw_item(&gw, parents.v[p], types[i].id, j);
+			gw_item(gw, parents.v[p], types[i].id, j);
 			json_decref(j);
 		}
 		model_types_free(types, n);
 	}
 	strv_free(&parents);
-	if (json)
+	return 0;
+}
+
+int cmd_types(struct ctx *ctx, struct cmd_args *args)
+{
+	struct outbuf out;
+	struct group_writer gw = { .out = &out };
+	bool json = has_opt(args, OPT_DUMPJSON);
+	int r = 0;
+
+	outbuf_init(&out, stdout);
+	for (const struct device_family *const *f = families_listed(ctx->as_mdevctl); r == 0 && *f;
+	     f++)
+		r = add_family(ctx, args, *f, &out, json ? &gw : NULL);
+	if (r == 0 && json)
 		gw_finish(&gw);
 	outbuf_finish(&out);
-	return 0;
+	return r;
 }

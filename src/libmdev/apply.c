@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The families, by cur_parent.family.  A second one (vGPUs on VFs) is added here. */
-static const struct apply_backend *const backends[] = { &apply_mdev_backend };
+/* The families, by cur_parent.family: mdevs, and vGPUs on SR-IOV VFs (apply_vf.c). */
+static const struct apply_backend *const backends[] = { &apply_mdev_backend, &apply_vf_backend };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 static const struct apply_backend *backend_of(const struct cur_state *st, const char *parent)
@@ -293,9 +293,17 @@ static void name_fresh(const struct cur_state *st, struct plan *plan)
 
 		if (!a->fresh)
 			continue;
-		if (!ids[a->fresh][0])
-			backends[cur_find_parent(st, a->parent)->family]->new_id(
-				cur_find_parent(st, a->parent), ids[a->fresh]);
+		if (!ids[a->fresh][0]) {
+			const struct cur_parent *p = cur_find_parent(st, a->parent);
+			struct strv taken = { 0 };
+
+			/* a VF index is not random like a UUID: one per new device */
+			for (size_t k = 0; k < i; k++)
+				if (plan->v[k].fresh && strcmp(plan->v[k].parent, a->parent) == 0)
+					strv_push(&taken, plan->v[k].id);
+			backends[p->family]->new_id(p, &taken, ids[a->fresh]);
+			strv_free(&taken);
+		}
 		memcpy(a->id, ids[a->fresh], DEV_ID_MAX);
 	}
 	free(ids);

@@ -52,8 +52,8 @@ struct apply_backend {
 	int (*load)(const struct rootfs *rfs, struct cur_parent *p, struct mdev_error *err);
 	/* The parent ID runs on (malloc'd), or NULL when it does not run. */
 	char *(*running_on)(const struct rootfs *rfs, const char *id);
-	/* Names a new device of PARENT. */
-	void (*new_id)(const struct cur_parent *p, char id[DEV_ID_MAX]);
+	/* Names a new device of P, none of TAKEN (the ids of its other new devices). */
+	void (*new_id)(const struct cur_parent *p, const struct strv *taken, char id[DEV_ID_MAX]);
 	/* Free instances of TYPE on PARENT. */
 	int (*available)(const struct rootfs *rfs, const char *parent, const char *type, long *n,
 			 struct mdev_error *err);
@@ -66,7 +66,7 @@ struct apply_backend {
 	int (*step)(const struct apply_ctx *ax, const struct apply_step *s, struct mdev_error *err);
 };
 
-extern const struct apply_backend apply_mdev_backend;
+extern const struct apply_backend apply_mdev_backend, apply_vf_backend;
 
 /*
  * Reads what the planner needs for LAY: every present parent, the types of those it may

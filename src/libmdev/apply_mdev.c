@@ -144,9 +144,10 @@ static char *mdev_running_on(const struct rootfs *rfs, const char *id)
 	return parent;
 }
 
-static void mdev_new_id(const struct cur_parent *p, char id[DEV_ID_MAX])
+static void mdev_new_id(const struct cur_parent *p, const struct strv *taken, char id[DEV_ID_MAX])
 {
 	(void)p;
+	(void)taken;
 	uuid_new(id);
 }
 
@@ -224,7 +225,7 @@ static int mdev_save(const struct rootfs *rfs, enum plan_op op, const char *pare
 		out->made_dir = !rfs_existsf(rfs, O_NOFOLLOW, CONFIG_DIR "/%s", parent);
 		return 0;
 	}
-	return store_load_raw(rfs, parent, id, &out->data, &out->len, err);
+	return store_load_raw(rfs, CONFIG_DIR, parent, id, &out->data, &out->len, err);
 }
 
 static int mdev_step(const struct apply_ctx *ax, const struct apply_step *s, struct mdev_error *err)
@@ -246,14 +247,14 @@ static int mdev_step(const struct apply_ctx *ax, const struct apply_step *s, str
 	case OP_DEFINE:
 	case OP_MODIFY:
 		r = s->saved && s->saved->data
-			    ? store_save_raw(ax->rfs, s->parent, s->id, s->saved->data,
+			    ? store_save_raw(ax->rfs, CONFIG_DIR, s->parent, s->id, s->saved->data,
 					     s->saved->len, err)
 			    : store_save(ax->rfs, s->parent, s->id, call.cfg, err);
 		break;
 	case OP_UNDEFINE:
 		r = store_delete(ax->rfs, s->parent, s->id, err);
 		if (r == 0 && s->saved && s->saved->made_dir)
-			store_dir_remove(ax->rfs, s->parent);
+			store_dir_remove(ax->rfs, CONFIG_DIR, s->parent);
 		break;
 	case OP_START:
 		r = start_and_wait(ax->rfs, s->parent, s->id, call.cfg, err);

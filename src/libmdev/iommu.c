@@ -77,22 +77,6 @@ done:
 	return found;
 }
 
-/* An mdev's parent is the directory holding it: the link's second-to-last component. */
-static char *parent_of(const struct rootfs *rfs, const char *dev)
-{
-	char link[PATH_MAX], *last, *prev;
-
-	if (rfs_readlink(rfs, dev, link, sizeof(link)) < 0)
-		return NULL;
-	last = strrchr(link, '/');
-	if (!last)
-		return NULL;
-	*last = '\0';
-	prev = strrchr(link, '/');
-	prev = prev ? prev + 1 : link;
-	return rfs_valid_name(prev) ? xstrdup(prev) : NULL;
-}
-
 static void load_member(const struct rootfs *rfs, unsigned long id, const char *name,
 			struct iommu_member *m)
 {
@@ -103,10 +87,6 @@ static void load_member(const struct rootfs *rfs, unsigned long id, const char *
 		return;
 	m->bus = link_base(rfs, dev, "subsystem");
 	m->driver = link_base(rfs, dev, "driver");
-	if (m->bus && strcmp(m->bus, "mdev") == 0) {
-		m->parent = parent_of(rfs, dev);
-		m->mdev_type = link_base(rfs, dev, "mdev_type");
-	}
 	m->vfio_device = find_vfio_device(rfs, dev);
 }
 
@@ -330,10 +310,17 @@ enum iommu_status iommu_group_status(const struct iommu_group *g,
 	for (size_t i = 0; g->kind == IOMMU_KIND_IOMMU && i < g->nmembers; i++) {
 		const struct iommu_member *m = &g->members[i];
 
-		if (m->driver && !iommu_driver_is_dma_free(m->driver)) {
+		if (m->driver && !m->vfio_provider && !iommu_driver_is_dma_free(m->driver)) {
 			if (culprit)
 				*culprit = m;
 			return IOMMU_STATUS_HOST;
+		}
+	}
+	for (size_t i = 0; i < g->nmembers; i++) {
+		if (g->members[i].vfio_provider && !g->members[i].mdev_type) {
+			if (culprit)
+				*culprit = &g->members[i];
+			return IOMMU_STATUS_UNBOUND;
 		}
 	}
 	return g->vfio ? IOMMU_STATUS_READY : IOMMU_STATUS_UNBOUND;

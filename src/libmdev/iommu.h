@@ -38,9 +38,12 @@ struct iommu_member {
 	char *name;
 	char *bus;	   /* basename of the subsystem link; NULL when absent */
 	char *driver;	   /* basename of the driver link; NULL when unbound */
-	char *parent;	   /* mdevs only */
-	char *mdev_type;   /* mdevs only */
 	char *vfio_device; /* /dev/vfio/devices/vfioN, NULL without a VFIO device cdev */
+	/* Filled in by the device family the member belongs to (family.h), else NULL. */
+	const char *type_key; /* what its type is called: "mdev_type", "vgpu_type" */
+	char *parent;
+	char *mdev_type;    /* the type it runs; NULL for a slot that has none yet */
+	bool vfio_provider; /* its driver is its own VFIO driver, not a host user of it */
 };
 
 struct iommu_group {
@@ -71,7 +74,10 @@ void iommu_group_list_free(struct iommu_group_list *l);
  */
 void iommu_parse_regions(char *text, struct iommu_group *g);
 
-/* One group; -ENOENT (with a message) when there is no group ID. */
+/*
+ * One group; -ENOENT (with a message) when there is no group ID.  Members are read as PCI or
+ * mdev devices; family_group_load (family.h) adds what their families know of them.
+ */
 int iommu_group_load(const struct rootfs *rfs, unsigned long id, struct iommu_group *g,
 		     struct mdev_error *err);
 void iommu_group_clear(struct iommu_group *g);
@@ -79,12 +85,15 @@ void iommu_group_clear(struct iommu_group *g);
 /* What a person wants to know before handing the group to a VM. */
 enum iommu_status {
 	IOMMU_STATUS_READY,   /* isolated and bound to VFIO */
-	IOMMU_STATUS_UNBOUND, /* isolated, but no VFIO group node yet */
+	IOMMU_STATUS_UNBOUND, /* isolated, but no VFIO group node, or a slot with no type, yet */
 	IOMMU_STATUS_HOST,    /* isolated, but a host driver is using a member */
 	IOMMU_STATUS_UNSAFE,  /* no IOMMU isolation */
 };
 
-/* The status of G; for IOMMU_STATUS_HOST, *CULPRIT is the first member a host driver holds. */
+/*
+ * The status of G; for IOMMU_STATUS_HOST, *CULPRIT is the first member a host driver holds,
+ * for IOMMU_STATUS_UNBOUND the slot that has no type yet, if that is the reason.
+ */
 enum iommu_status iommu_group_status(const struct iommu_group *g,
 				     const struct iommu_member **culprit);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "libmdev/callout.h"
 #include "libmdev/model.h"
 
 int device_appear_timeout_ms(void)
@@ -61,6 +62,20 @@ int device_start(const struct rootfs *rfs, const char *parent, const char *uuid,
 		else
 			snprintf(err->msg + len, sizeof(err->msg) - len, "; device removed again");
 	}
+	return r;
+}
+
+int device_start_scripted(const struct rootfs *rfs, struct callouts *co, const char *parent,
+			  const char *uuid, const struct mdev_config *cfg, bool force,
+			  struct mdev_error *err)
+{
+	struct co_call call = { co, uuid, parent, cfg, ACT_START, -1 };
+	int r = co_pre(&call, force, err);
+
+	if (r < 0)
+		return r;
+	r = device_start(rfs, parent, uuid, cfg, err);
+	co_post(&call, r == 0);
 	return r;
 }
 

@@ -25,6 +25,13 @@ int device_appear_timeout_ms(void);
 int device_start(const struct rootfs *rfs, const char *parent, const char *uuid,
 		 const struct mdev_config *cfg, struct mdev_error *err);
 
+struct callouts;
+
+/* device_start between the pre and post callouts of start (CO's scripts; FORCE: see co_pre). */
+int device_start_scripted(const struct rootfs *rfs, struct callouts *co, const char *parent,
+			  const char *uuid, const struct mdev_config *cfg, bool force,
+			  struct mdev_error *err);
+
 /* Reads a --jsonfile argument ("-" is standard input) into CFG. */
 int config_read_file(const char *path, struct mdev_config *cfg, struct mdev_error *err);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "libmdev/monitor_defs.h"
+#include "libmdev/monitor_poll.h"
 #include "libmdev/uevent.h"
 
 int monitor_open(const struct rootfs *rfs, unsigned sources, struct monitor **out,
@@ -19,7 +20,7 @@ int monitor_open(const struct rootfs *rfs, unsigned sources, struct monitor **ou
 	int r = 0;
 
 	m->rfs = rfs;
-	m->infd = m->root_wd = m->anc_wd = -1;
+	m->infd = m->root_wd = m->anc_wd = m->tfd = -1;
 	m->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (m->epfd < 0) {
 		r = mdev_errorf(err, errno, "cannot poll for events: %s", strerror(errno));
@@ -30,11 +31,12 @@ int monitor_open(const struct rootfs *rfs, unsigned sources, struct monitor **ou
 		if (r < 0)
 			goto done;
 	}
-	if (sources & MON_SRC_DEFS) {
-		m->quiet = true;
+	m->quiet = true;
+	if (sources & MON_SRC_DEFS)
 		r = defs_attach(m, err);
-		m->quiet = false;
-	}
+	if (r == 0 && (sources & MON_SRC_POLL))
+		r = poll_attach(m, err);
+	m->quiet = false;
 done:
 	if (r < 0) {
 		monitor_close(m);
@@ -52,6 +54,7 @@ int monitor_fd(const struct monitor *m)
 int monitor_read(struct monitor *m, struct mdev_error *err)
 {
 	kernel_read(m);
+	poll_read(m);
 	return defs_read(m, err);
 }
 
@@ -63,6 +66,7 @@ void monitor_close(struct monitor *m)
 		mon_event_clear(&m->q[m->qhead++]);
 	free(m->q);
 	defs_free(m);
+	poll_free(m);
 	kernel_free(m);
 	if (m->epfd >= 0)
 		close(m->epfd);

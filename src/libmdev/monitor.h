@@ -17,21 +17,22 @@
  */
 
 enum mon_kind {
-	MON_ADDED,	  /* kernel: an mdev appeared (uevent add, subsystem mdev) */
-	MON_REMOVED,	  /* kernel: an mdev went away */
-	MON_REGISTERED,	  /* kernel: a parent registered with mdev (MDEV_STATE) */
+	MON_ADDED,	/* kernel: an mdev appeared (uevent add, subsystem mdev); a vGPU was seen */
+	MON_REMOVED,	/* kernel: an mdev went away; a vGPU is no more */
+	MON_REGISTERED, /* kernel: a parent registered with mdev (MDEV_STATE) */
 	MON_UNREGISTERED, /* kernel: a parent unregistered */
-	MON_DEFINED,	  /* a config file appeared under etc/mdevctl.d/PARENT */
+	MON_DEFINED,	  /* a config file appeared under etc/mdevctl.d/PARENT (or of a vGPU) */
 	MON_MODIFIED,	  /* a config file was rewritten or replaced */
 	MON_UNDEFINED,	  /* a config file went away */
 };
 
 struct mon_event {
 	enum mon_kind kind;
-	char uuid[UUID_STR_LEN]; /* "" for parent events */
-	char *parent;		 /* NULL when unknown */
-	char *type;		 /* NULL when unknown */
-	struct timespec when;	 /* CLOCK_REALTIME, when the event was read */
+	const char *key_name;	/* what names the device: "uuid" (an mdev), "vf" (a vGPU) */
+	char key[UUID_STR_LEN]; /* its UUID or VF; "" for parent events */
+	char *parent;		/* NULL when unknown */
+	char *type;		/* NULL when unknown */
+	struct timespec when;	/* CLOCK_REALTIME, when the event was read */
 };
 
 const char *mon_kind_name(enum mon_kind kind);
@@ -40,6 +41,7 @@ void mon_event_clear(struct mon_event *ev);
 enum {
 	MON_SRC_KERNEL = 1, /* needs the host root */
 	MON_SRC_DEFS = 2,
+	MON_SRC_POLL = 4, /* the device families without events, re-read every second */
 };
 
 struct monitor;

@@ -30,6 +30,12 @@ void mon_event_clear(struct mon_event *ev)
 void mon_emit(struct monitor *m, enum mon_kind kind, const char *uuid, const char *parent,
 	      const char *type)
 {
+	mon_emit_keyed(m, kind, "uuid", uuid, parent, type);
+}
+
+void mon_emit_keyed(struct monitor *m, enum mon_kind kind, const char *key_name, const char *key,
+		    const char *parent, const char *type)
+{
 	struct mon_event *ev;
 
 	if (m->quiet)
@@ -43,7 +49,8 @@ void mon_emit(struct monitor *m, enum mon_kind kind, const char *uuid, const cha
 	ev = &m->q[m->qlen++];
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;
-	snprintf(ev->uuid, sizeof(ev->uuid), "%s", uuid ? uuid : "");
+	ev->key_name = key_name;
+	snprintf(ev->key, sizeof(ev->key), "%s", key ? key : "");
 	ev->parent = parent ? xstrdup(parent) : NULL;
 	ev->type = type ? xstrdup(type) : NULL;
 	clock_gettime(CLOCK_REALTIME, &ev->when);

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include "libmdev/family.h"
 #include "libmdev/monitor.h"
 
 /* What tells one version of a config file from the next. */
@@ -55,13 +56,19 @@ struct monitor {
 	size_t nent;
 	bool quiet; /* taking the starting state: no events */
 
+	int tfd;		  /* the polling timer, -1 when not polling */
+	struct fam_items *polled; /* per family (indexed as `families`): what was seen last */
+
 	struct mon_event *q;
 	size_t qhead, qlen, qcap;
 };
 
-/* Queues an event, unless the monitor is taking its starting state. */
+/* Queues an event of an mdev, unless the monitor is taking its starting state. */
 void mon_emit(struct monitor *m, enum mon_kind kind, const char *uuid, const char *parent,
 	      const char *type);
+/* The same for a device named by KEY_NAME (a device family's key_name). */
+void mon_emit_keyed(struct monitor *m, enum mon_kind kind, const char *key_name, const char *key,
+		    const char *parent, const char *type);
 /* Polls FD as part of the monitor's one descriptor. */
 int mon_poll_add(struct monitor *m, int fd, struct mdev_error *err);
 

@@ -41,10 +41,10 @@ static int read_config(int fd, char *buf, size_t size, char **heap, size_t *len)
 
 #define CONFIG_OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
 
-/* Whether CONFIG_DIR/PARENT is a symbolic link. */
-static bool parent_is_link(const struct rootfs *rfs, const char *parent)
+/* Whether BASE/PARENT is a symbolic link. */
+static bool parent_is_link(const struct rootfs *rfs, const char *base, const char *parent)
 {
-	int fd = rfs_openf(rfs, O_PATH | O_NOFOLLOW, CONFIG_DIR "/%s", parent);
+	int fd = rfs_openf(rfs, O_PATH | O_NOFOLLOW, "%s/%s", base, parent);
 	struct stat st;
 	bool link = fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
 
@@ -54,15 +54,21 @@ static bool parent_is_link(const struct rootfs *rfs, const char *parent)
 }
 
 /*
- * Opens the directory CONFIG_DIR/PARENT, never through a symbolic link
- * (-ELOOP): one that define wrote through while list and undefine ignored it
- * would hide a definition, so no command follows one.
+ * Opens the directory BASE/PARENT, never through a symbolic link (-ELOOP):
+ * one that define wrote through while list and undefine ignored it would hide
+ * a definition, so no command follows one.
  */
+static int open_base_parent(const struct rootfs *rfs, const char *base, const char *parent,
+			    int flags)
+{
+	int fd = rfs_openf(rfs, flags | O_DIRECTORY | O_NOFOLLOW, "%s/%s", base, parent);
+
+	return fd == -ENOTDIR && parent_is_link(rfs, base, parent) ? -ELOOP : fd;
+}
+
 static int open_parent(const struct rootfs *rfs, const char *parent, int flags)
 {
-	int fd = rfs_openf(rfs, flags | O_DIRECTORY | O_NOFOLLOW, CONFIG_DIR "/%s", parent);
-
-	return fd == -ENOTDIR && parent_is_link(rfs, parent) ? -ELOOP : fd;
+	return open_base_parent(rfs, CONFIG_DIR, parent, flags);
 }
 
 static const char *parent_strerror(int code)
@@ -115,6 +121,14 @@ int store_load(const struct rootfs *rfs, const char *parent, const char *uuid,
 	return load_opened(fd, parent, uuid, cfg, err);
 }
 
+/* Definitions are named by UUID, vGPU ones by VF index (vgpu_store.h). */
+static bool def_name(const char *name)
+{
+	size_t n = strspn(name, "0123456789");
+
+	return uuid_is_canonical(name) || (n && !name[n] && (name[0] != '0' || n == 1));
+}
+
 /*
  * Temporary files of definitions that a killed writer left: every writer
  * holds the store lock, so none is being written now.
@@ -123,21 +137,21 @@ static void remove_temps(const struct rootfs *rfs, int dfd)
 {
 	int sfd = rfs_open(rfs, STAGE_DIR, O_RDONLY | O_DIRECTORY, 0);
 
-	rfs_remove_temps(dfd, uuid_is_canonical);
+	rfs_remove_temps(dfd, def_name);
 	if (sfd >= 0) {
-		rfs_remove_temps(sfd, uuid_is_canonical);
+		rfs_remove_temps(sfd, def_name);
 		close(sfd);
 	}
 }
 
-/* Replaces CONFIG_DIR/PARENT/UUID with LEN bytes of TEXT. */
-static int write_config(const struct rootfs *rfs, const char *parent, const char *uuid,
-			const char *text, size_t len, struct mdev_error *err)
+/* Replaces BASE/PARENT/UUID with LEN bytes of TEXT. */
+static int write_config(const struct rootfs *rfs, const char *base, const char *parent,
+			const char *uuid, const char *text, size_t len, struct mdev_error *err)
 {
-	int dfd = open_parent(rfs, parent, O_RDONLY), sfd, r;
+	int dfd = open_base_parent(rfs, base, parent, O_RDONLY), sfd, r;
 
 	if (dfd < 0)
-		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
+		return mdev_errorf(err, -dfd, "cannot open /%s/%s: %s", base, parent,
 				   parent_strerror(-dfd));
 	remove_temps(rfs, dfd);
 	/*
@@ -150,8 +164,8 @@ static int write_config(const struct rootfs *rfs, const char *parent, const char
 	if (sfd >= 0)
 		close(sfd);
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot write config /" CONFIG_DIR "/%s/%s: %s", parent,
-				   uuid, strerror(-r));
+		return mdev_errorf(err, -r, "cannot write config /%s/%s/%s: %s", base, parent, uuid,
+				   strerror(-r));
 	return 0;
 }
 
@@ -173,7 +187,7 @@ int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 	root = config_to_json(cfg);
 	text = json_dump_text(root);
 	json_decref(root);
-	r = write_config(rfs, parent, uuid, text, strlen(text), err);
+	r = write_config(rfs, CONFIG_DIR, parent, uuid, text, strlen(text), err);
 	free(text);
 	return r;
 }
@@ -181,11 +195,17 @@ int store_save(const struct rootfs *rfs, const char *parent, const char *uuid,
 int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 		 struct mdev_error *err)
 {
+	return store_delete_raw(rfs, CONFIG_DIR, parent, uuid, err);
+}
+
+int store_delete_raw(const struct rootfs *rfs, const char *base, const char *parent,
+		     const char *uuid, struct mdev_error *err)
+{
 	int dfd, r = 0;
 
-	dfd = open_parent(rfs, parent, O_RDONLY);
+	dfd = open_base_parent(rfs, base, parent, O_RDONLY);
 	if (dfd < 0)
-		return mdev_errorf(err, -dfd, "cannot open /" CONFIG_DIR "/%s: %s", parent,
+		return mdev_errorf(err, -dfd, "cannot open /%s/%s: %s", base, parent,
 				   parent_strerror(-dfd));
 	remove_temps(rfs, dfd);
 	if (unlinkat(dfd, uuid, 0) < 0)
@@ -194,8 +214,8 @@ int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 		r = -errno;
 	close(dfd);
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot remove config /" CONFIG_DIR "/%s/%s: %s",
-				   parent, uuid, strerror(-r));
+		return mdev_errorf(err, -r, "cannot remove config /%s/%s/%s: %s", base, parent,
+				   uuid, strerror(-r));
 	return 0;
 }
 
@@ -213,8 +233,9 @@ int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error 
 			strv_push(out, all.v[i]);
 	for (size_t i = 0; i < files.n; i++)
 		warnf("ignoring /" CONFIG_DIR "/%s: %s", files.v[i],
-		      parent_is_link(rfs, files.v[i]) ? "a symbolic link, never followed"
-						      : "not a directory of definitions");
+		      parent_is_link(rfs, CONFIG_DIR, files.v[i])
+			      ? "a symbolic link, never followed"
+			      : "not a directory of definitions");
 	strv_free(&all);
 	strv_free(&files);
 	return 0;
@@ -323,36 +344,39 @@ int store_find(const struct rootfs *rfs, const char *uuid, const char *only_pare
 	return r;
 }
 
-int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uuid, char **data,
-		   size_t *len, struct mdev_error *err)
+int store_load_raw(const struct rootfs *rfs, const char *base, const char *parent, const char *name,
+		   char **data, size_t *len, struct mdev_error *err)
 {
-	int dfd = open_parent(rfs, parent, O_PATH), fd, r;
+	int dfd = open_base_parent(rfs, base, parent, O_PATH), fd, r;
 
-	fd = dfd < 0 ? dfd : openat(dfd, uuid, CONFIG_OPEN_FLAGS | O_CLOEXEC);
+	if (dfd == -ELOOP)
+		return mdev_errorf(err, ELOOP, "cannot open /%s/%s: %s", base, parent,
+				   parent_strerror(ELOOP));
+	fd = dfd < 0 ? dfd : openat(dfd, name, CONFIG_OPEN_FLAGS | O_CLOEXEC);
 	if (dfd >= 0) {
 		fd = fd < 0 ? -errno : fd;
 		close(dfd);
 	}
 	if (fd < 0)
-		return mdev_errorf(err, -fd, "cannot read /" CONFIG_DIR "/%s/%s: %s", parent, uuid,
+		return mdev_errorf(err, -fd, "cannot read /%s/%s/%s: %s", base, parent, name,
 				   parent_strerror(-fd));
 	r = read_all_fd(fd, CONFIG_MAX_SIZE, data, len);
 	close(fd);
 	if (r < 0)
-		return mdev_errorf(err, -r, "cannot read /" CONFIG_DIR "/%s/%s: %s", parent, uuid,
+		return mdev_errorf(err, -r, "cannot read /%s/%s/%s: %s", base, parent, name,
 				   strerror(-r));
 	return 0;
 }
 
-int store_save_raw(const struct rootfs *rfs, const char *parent, const char *uuid, const char *data,
-		   size_t len, struct mdev_error *err)
+int store_save_raw(const struct rootfs *rfs, const char *base, const char *parent, const char *name,
+		   const char *data, size_t len, struct mdev_error *err)
 {
-	return write_config(rfs, parent, uuid, data, len, err);
+	return write_config(rfs, base, parent, name, data, len, err);
 }
 
-void store_dir_remove(const struct rootfs *rfs, const char *parent)
+void store_dir_remove(const struct rootfs *rfs, const char *base, const char *parent)
 {
-	int dfd = rfs_open(rfs, CONFIG_DIR, O_RDONLY | O_DIRECTORY, 0);
+	int dfd = rfs_open(rfs, base, O_RDONLY | O_DIRECTORY, 0);
 
 	if (dfd < 0)
 		return;

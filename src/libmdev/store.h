@@ -31,15 +31,19 @@ int store_delete(const struct rootfs *rfs, const char *parent, const char *uuid,
 
 /*
  * A definition's bytes as they are, and written back as they were: undoing a change restores
- * the very file, whoever wrote it and however it was laid out.
+ * the very file, whoever wrote it and however it was laid out.  BASE is the directory of the
+ * family's definitions: CONFIG_DIR for mdevs (VGPU_CONFIG_DIR for vGPUs), NAME the file.
+ * Like store_save and store_delete: staged, one rename, never through a symlinked BASE/PARENT.
  */
-int store_load_raw(const struct rootfs *rfs, const char *parent, const char *uuid, char **data,
-		   size_t *len, struct mdev_error *err);
-int store_save_raw(const struct rootfs *rfs, const char *parent, const char *uuid, const char *data,
-		   size_t len, struct mdev_error *err);
+int store_load_raw(const struct rootfs *rfs, const char *base, const char *parent, const char *name,
+		   char **data, size_t *len, struct mdev_error *err);
+int store_save_raw(const struct rootfs *rfs, const char *base, const char *parent, const char *name,
+		   const char *data, size_t len, struct mdev_error *err);
+int store_delete_raw(const struct rootfs *rfs, const char *base, const char *parent,
+		     const char *name, struct mdev_error *err);
 
-/* Removes PARENT's directory of definitions if it is empty: undoing the define that made it. */
-void store_dir_remove(const struct rootfs *rfs, const char *parent);
+/* Removes BASE/PARENT if it is empty: undoing the define that made it. */
+void store_dir_remove(const struct rootfs *rfs, const char *base, const char *parent);
 
 /* Parents with a config directory, byte-sorted (scripts.d excluded). */
 int store_parents(const struct rootfs *rfs, struct strv *out, struct mdev_error *err);

@@ -10,7 +10,8 @@
 #include "libmdev/store.h"
 
 const struct opt_def opt_defs[OPT_COUNT] = {
-	[OPT_UUID] = { "uuid", 'u', "UUID", "device UUID (hyphenated, 32 hex digits or braced)" },
+	[OPT_UUID] = { "uuid", 'u', "UUID", "device UUID (hyphenated, 32 hex digits or braced)",
+		       .key = true },
 	[OPT_PARENT] = { "parent", 'p', "PARENT", "parent device, by its sysfs name" },
 	[OPT_TYPE] = { "type", 't', "TYPE", "mdev type, as listed by 'types'" },
 	[OPT_AUTO] = { "auto", 'a', NULL, "start the device when its parent appears" },
@@ -46,6 +47,9 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	/* long only: apply's -f is the file */
 	[OPT_FORCE_STOP] = { "force", 0, NULL,
 			     "stop devices that a process holds; go on when a callout objects" },
+	[OPT_VF] = { "vf", 0, "VF",
+		     "vGPU on an SR-IOV virtual function: its index on the GPU or its PCI address",
+		     .key = true },
 };
 
 const struct opt_def global_opts[GOPT_COUNT] = {
@@ -54,6 +58,16 @@ const struct opt_def global_opts[GOPT_COUNT] = {
 	[GOPT_HELP] = { "help", 'h', NULL, "show this help" },
 	[GOPT_VERSION] = { "version", 'V', NULL, "show the version" },
 };
+
+optmask key_opts(optmask seen)
+{
+	optmask keys = 0;
+
+	for (int id = 0; id < OPT_COUNT; id++)
+		if (opt_defs[id].key && (seen & OPTBIT(id)))
+			keys |= OPTBIT(id);
+	return keys;
+}
 
 const struct command *command_find(const struct command *table, const char *name)
 {

@@ -45,6 +45,7 @@ enum opt_id {
 	OPT_DIFF,
 	OPT_EXPORT,
 	OPT_FORCE_STOP,
+	OPT_VF,
 	OPT_COUNT
 };
 
@@ -58,7 +59,11 @@ struct opt_def {
 	const char *arg; /* NULL for flags */
 	const char *help;
 	bool optional_arg; /* --name[=ARG] */
+	bool key;	   /* names one device (-u an mdev, --vf a vGPU): one per command line */
 };
+
+/* The key options (opt_def.key) in SEEN. */
+optmask key_opts(optmask seen);
 
 extern const struct opt_def opt_defs[OPT_COUNT];
 
@@ -82,6 +87,7 @@ struct cmd_args {
 	const char *config;   /* apply --config */
 	int nparents;	      /* every -p, for a command that takes several */
 	const char **parents;
+	const char *vf; /* --vf: a VF index or PCI address (the vf family's key) */
 	int npos;
 	char **pos;
 };
@@ -100,6 +106,7 @@ struct ctx {
 	const char *prog;
 	const char *cmd; /* the running command, for messages */
 	bool alias;	 /* called as lsmdev: the program name stands for the command */
+	bool as_mdevctl; /* called as mdevctl or lsmdev: listings show what mdevctl would */
 };
 
 /* Runs one command line, ARGV[0] being the command; returns its exit status. */
@@ -116,6 +123,7 @@ enum complete_hint {
 	CPL_POS_GROUP_TYPE = 1 << 6, /* the positional is an IOMMU group's default domain type */
 	CPL_POS_DEF_PARENT = 1 << 7, /* the positional is a parent with definitions */
 	CPL_NOT_IN_SHELL = 1 << 8,   /* the shell neither offers nor runs it */
+	CPL_FREE_VFS = 1 << 9,	     /* --vf: also VFs that hold no vGPU (to start one on) */
 };
 
 struct command {

@@ -17,7 +17,7 @@
 #include "basic/error.h"
 
 #define FUZZ_TARGETS(X)                                                                            \
-	X(callout) X(cli) X(complete) X(config) X(inotify) X(split) X(sysfs) X(uevent)
+	X(callout) X(cli) X(complete) X(config) X(inotify) X(split) X(sysfs) X(uevent) X(vgpu)
 
 #define FUZZ_DECLARE(name) int fuzz_##name(const uint8_t *data, size_t size);
 FUZZ_TARGETS(FUZZ_DECLARE)
