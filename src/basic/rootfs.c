@@ -55,59 +55,6 @@ bool rfs_valid_name(const char *name)
 	return len && len <= NAME_MAX && !memchr(name, '/', len);
 }
 
-/*
- * vsnprintf for the conversions paths use (%s, %lu): the hot loops of
- * list and types build thousands of paths, and glibc's printf costs about a
- * thousand instructions per call where this costs a tenth of that.
- */
-static int vformat_path(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	char num[24];
-	size_t n = 0;
-
-	for (const char *f = fmt; *f; f++) {
-		const char *s, *pct = strchrnul(f, '%');
-		size_t len = (size_t)(pct - f);
-
-		if (n + len >= size)
-			return -ENAMETOOLONG;
-		memcpy(buf + n, f, len);
-		n += len;
-		f = pct;
-		if (!*f)
-			break;
-		f++;
-		if (*f == 's') {
-			s = va_arg(ap, const char *);
-		} else if (f[0] == 'l' && f[1] == 'u') {
-			s = ulong_to_str(num, va_arg(ap, unsigned long));
-			f++;
-		} else {
-			return -EINVAL; /* a conversion paths never need */
-		}
-		len = strlen(s);
-		if (n + len >= size)
-			return -ENAMETOOLONG;
-		memcpy(buf + n, s, len);
-		n += len;
-	}
-	if (n >= size)
-		return -ENAMETOOLONG;
-	buf[n] = '\0';
-	return 0;
-}
-
-int rfs_path(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vformat_path(buf, size, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 /* The fallback refuses ".." components outright; sysfs links are followed. */
 static bool lexically_inside(const char *path)
 {
@@ -200,7 +147,7 @@ int rfs_openf(const struct rootfs *rfs, int flags, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = vformat_path(path, sizeof(path), fmt, ap);
+	r = rfs_vpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	return r < 0 ? r : rfs_open(rfs, path, flags, 0);
 }
@@ -212,7 +159,7 @@ bool rfs_existsf(const struct rootfs *rfs, int flags, const char *fmt, ...)
 	int r, fd;
 
 	va_start(ap, fmt);
-	r = vformat_path(path, sizeof(path), fmt, ap);
+	r = rfs_vpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	if (r < 0)
 		return false;
@@ -221,16 +168,6 @@ bool rfs_existsf(const struct rootfs *rfs, int flags, const char *fmt, ...)
 		return false;
 	close(fd);
 	return true;
-}
-
-ssize_t read_retry(int fd, void *buf, size_t size)
-{
-	ssize_t n;
-
-	do {
-		n = read(fd, buf, size);
-	} while (n < 0 && errno == EINTR);
-	return n;
 }
 
 /*
@@ -455,4 +392,17 @@ int rfs_mkdirs(const struct rootfs *rfs, const char *path)
 			break;
 	}
 	return 0;
+}
+
+int rfs_scandir(const struct rootfs *rfs, const char *path, int flags, struct strv *out,
+		struct strv *others)
+{
+	int fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = rfs_scandir_fd(fd, flags, out, others);
+	close(fd);
+	return r;
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "basic/path_format.h"
+
 /*
  * All paths given to these functions are relative to the root ("/" or the
  * --root tree).  Resolution never leaves the root: ".." and absolute symlinks
@@ -24,12 +26,6 @@ void rootfs_close(struct rootfs *rfs);
 
 /* True when NAME is one non-empty path component other than "." and "..". */
 bool rfs_valid_name(const char *name);
-
-/*
- * Formats a root-relative path; only %s and %lu are understood.
- * -ENAMETOOLONG when it does not fit.
- */
-__attribute__((format(printf, 3, 4))) int rfs_path(char *buf, size_t size, const char *fmt, ...);
 
 int rfs_open(const struct rootfs *rfs, const char *path, int flags, mode_t mode);
 /*

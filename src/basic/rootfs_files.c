@@ -160,6 +160,16 @@ void rfs_remove_temps(int dirfd, bool (*ours)(const char *name))
 	closedir(d);
 }
 
+ssize_t read_retry(int fd, void *buf, size_t size)
+{
+	ssize_t n;
+
+	do {
+		n = read(fd, buf, size);
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
 int read_all_fd(int fd, size_t max, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;
@@ -245,17 +255,4 @@ int rfs_scandir_fd(int fd, int flags, struct strv *out, struct strv *others)
 	if (others)
 		strv_sort(others);
 	return 0;
-}
-
-int rfs_scandir(const struct rootfs *rfs, const char *path, int flags, struct strv *out,
-		struct strv *others)
-{
-	int fd = rfs_open(rfs, path, O_RDONLY | O_DIRECTORY, 0);
-	int r;
-
-	if (fd < 0)
-		return fd;
-	r = rfs_scandir_fd(fd, flags, out, others);
-	close(fd);
-	return r;
 }
