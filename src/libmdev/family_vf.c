@@ -58,18 +58,6 @@ static const char *type_name(const struct vgpu_pf *pf, unsigned long id)
 	return NULL;
 }
 
-/* The parents a query covers: the one it names, or all of LIST. */
-static int query_parents(const struct rootfs *rfs, const struct fam_query *q,
-			 int (*list)(const struct rootfs *, struct strv *, struct mdev_error *),
-			 struct strv *out, struct mdev_error *err)
-{
-	if (q->parent) {
-		strv_push(out, q->parent);
-		return 0;
-	}
-	return list(rfs, out, err);
-}
-
 /* Q's key as PF and index; false (and a warning when it is not just absent) if none. */
 static bool query_vf(const struct rootfs *rfs, const struct fam_query *q, char pf[PCI_ADDR_MAX],
 		     unsigned long *index)
@@ -81,6 +69,28 @@ static bool query_vf(const struct rootfs *rfs, const struct fam_query *q, char p
 		return true;
 	warnf("%s", err.msg);
 	return false;
+}
+
+/*
+ * The parents a query covers: the PF of the VF it names (its index in *ONLY; none when the
+ * key is no VF), the one it names, or all of LIST.
+ */
+static int query_parents(const struct rootfs *rfs, const struct fam_query *q,
+			 int (*list)(const struct rootfs *, struct strv *, struct mdev_error *),
+			 struct strv *out, unsigned long *only, struct mdev_error *err)
+{
+	char pf[PCI_ADDR_MAX];
+
+	if (q->key) {
+		if (query_vf(rfs, q, pf, only))
+			strv_push(out, pf);
+		return 0;
+	}
+	if (q->parent) {
+		strv_push(out, q->parent);
+		return 0;
+	}
+	return list(rfs, out, err);
 }
 
 static void emit_active(const struct fam_env *env, const struct vgpu_pf *pf,
@@ -119,14 +129,9 @@ static int vf_each_active(const struct fam_env *env, const struct fam_query *q, 
 			  void *data, struct mdev_error *err)
 {
 	struct strv pfs = { 0 };
-	char only_pf[PCI_ADDR_MAX];
 	unsigned long only = 0;
-	int r;
+	int r = query_parents(env->rfs, q, vgpu_pfs, &pfs, &only, err);
 
-	if (q->key && !query_vf(env->rfs, q, only_pf, &only))
-		return 0;
-	r = q->key ? (strv_push(&pfs, only_pf), 0)
-		   : query_parents(env->rfs, q, vgpu_pfs, &pfs, err);
 	for (size_t p = 0; r == 0 && p < pfs.n; p++) {
 		struct vgpu_pf pf;
 		struct mdev_error e;
@@ -188,14 +193,9 @@ static int vf_each_defined(const struct fam_env *env, const struct fam_query *q,
 			   void *data, struct mdev_error *err)
 {
 	struct strv pfs = { 0 };
-	char only_pf[PCI_ADDR_MAX];
 	unsigned long only = 0;
-	int r;
+	int r = query_parents(env->rfs, q, vgpu_store_parents, &pfs, &only, err);
 
-	if (q->key && !query_vf(env->rfs, q, only_pf, &only))
-		return 0;
-	r = q->key ? (strv_push(&pfs, only_pf), 0)
-		   : query_parents(env->rfs, q, vgpu_store_parents, &pfs, err);
 	for (size_t p = 0; r == 0 && p < pfs.n; p++) {
 		unsigned long *idx;
 		size_t n;
