@@ -104,17 +104,17 @@ mdevctl list -d -u "$U1" --dumpjson | grep -q '"frame_rate_limiter": "0"' || fai
 say "the udev rule runs start-parent-mdevs from where the binary is"
 rule=/lib/udev/rules.d/60-mdevctl.rules
 [ "$(dpkg-query -S "$rule" | cut -d: -f1)" = mdevadm ] || fail "$rule is not mdevadm's"
-paths=$(grep -v '^#' "$rule" | grep -o '[^ {]*/[^ /]* start-parent-mdevs %k' | cut -d' ' -f1 | sort -u)
+paths=$(grep -v '^#' "$rule" | grep -o '[^ {]*/[^ /]* start-parent-mdevs -v %k' | cut -d' ' -f1 | sort -u)
 [ "$(grep -c 'RUN+=' "$rule")" -eq 2 ] && [ "$(wc -l <<<"$paths")" -eq 1 ] ||
 	fail "$rule: expected two RUN+= of one binary, found: $paths"
 [ -f "$paths" ] && [ -x "$paths" ] || fail "$rule runs $paths, which is not an executable file"
 [ "$(dpkg-query -S "$paths" | cut -d: -f1)" = mdevadm ] || fail "$paths is not mdevadm's"
 "$paths" start-parent-mdevs --help >/dev/null || fail "$paths has no start-parent-mdevs"
-echo "$rule runs $paths start-parent-mdevs %k"
+echo "$rule runs $paths start-parent-mdevs -v %k"
 unit=/lib/systemd/system/mdevadm.service
-grep -qx "ExecStart=$paths start-parent-mdevs --all" "$unit" || fail "$unit does not run $paths"
+grep -qx "ExecStart=$paths start-parent-mdevs -v --all" "$unit" || fail "$unit does not run $paths"
 [ -L /etc/systemd/system/multi-user.target.wants/mdevadm.service ] || fail "mdevadm.service is not enabled"
-echo "mdevadm.service enabled, runs $paths start-parent-mdevs --all"
+echo "mdevadm.service enabled, runs $paths start-parent-mdevs -v --all"
 
 say "remove, then purge: the definitions stay, byte for byte"
 apt remove mdevadm >/dev/null
