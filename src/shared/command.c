@@ -46,6 +46,9 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	/* long only: apply's -f is the file */
 	[OPT_FORCE_STOP] = { "force", 0, NULL,
 			     "stop devices that a process holds; go on when a callout objects" },
+	[OPT_PROBE] = { "probe", 0, NULL,
+			"open the device through VFIO and ask what it supports (types: creates "
+			"and removes a device per type)" },
 };
 
 const struct opt_def global_opts[GOPT_COUNT] = {

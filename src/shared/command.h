@@ -45,6 +45,7 @@ enum opt_id {
 	OPT_DIFF,
 	OPT_EXPORT,
 	OPT_FORCE_STOP,
+	OPT_PROBE,
 	OPT_COUNT
 };
 
