@@ -79,9 +79,19 @@ static int open_cdev(const struct rootfs *rfs, const char *node, struct session 
 		return s->iommufd;
 	/* binding opens the device; an IOAS is only needed for DMA, which a probe does not do */
 	bind.iommufd = s->iommufd;
-	if (ioctl(s->dev, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0)
-		return ioctl_fail(err, "VFIO_DEVICE_BIND_IOMMUFD", node);
-	return 0;
+	if (ioctl(s->dev, VFIO_DEVICE_BIND_IOMMUFD, &bind) == 0)
+		return 0;
+	/*
+	 * The kernel's answer when another process already has the device (EINVAL: through
+	 * its cdev, EBUSY: through its group) that the holders check could not see, e.g. from
+	 * another PID namespace.
+	 */
+	if (errno == EINVAL || errno == EBUSY)
+		return mdev_errorf(err, EBUSY,
+				   "the kernel refuses to bind %s (%s): another process has the "
+				   "device open, one that /proc does not show",
+				   node, strerror(errno));
+	return ioctl_fail(err, "VFIO_DEVICE_BIND_IOMMUFD", node);
 }
 
 static int open_group(const struct rootfs *rfs, const char *node, const char *name,

@@ -16,6 +16,11 @@ setup() { common_setup; mdevadm_only; }
 teardown() {
     local pid
     for pid in ${HOLDERS-}; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    # the tree without /proc: its bind mounts go before anything could remove below them
+    if [ -d "$NOPROC" ]; then
+        umount "$NOPROC/sys" "$NOPROC/dev" 2>/dev/null || true
+        rmdir "$NOPROC/sys" "$NOPROC/dev" "$NOPROC"
+    fi
     # the group-API test hides /dev/iommu: put it back as devtmpfs had it
     if in_test_vm && [ ! -e /dev/iommu ] && [ -r /sys/class/misc/iommu/dev ]; then
         IFS=: read -r maj min </sys/class/misc/iommu/dev
@@ -23,6 +28,10 @@ teardown() {
     fi
     common_teardown
 }
+
+# a --root tree with the real /sys and /dev and no /proc: a tool that cannot see the holders,
+# like one in a container of its own (outside bats' temporary directory, which rm -r empties)
+NOPROC=/run/mdevadm-noproc
 
 mdev_group() { basename "$(readlink "$MDEV_DEVICES/$1/iommu_group")"; }
 mdev_cdev() { basename "$MDEV_DEVICES/$1"/vfio-dev/vfio*; }
@@ -183,6 +192,44 @@ regions_summary() {
     expect_status 1
     [ "$stderr" = "mdevadm: cannot probe $u: cannot open /dev/vfio/devices/$c: Permission denied (probing opens the device: run as root)" ] \
         || fail_with "non-root message"
+}
+
+@test "info --probe: a holder /proc does not show is refused by the kernel, and the message says so" {
+    u=$(uuid 1)
+    mdev_ok start -u "$u" -p mtty -t mtty-2
+    g=$(mdev_group "$u")
+    c=$(mdev_cdev "$u")
+    mkdir -p "$NOPROC/sys" "$NOPROC/dev"
+    mount --bind /sys "$NOPROC/sys"
+    mount --bind /dev "$NOPROC/dev"
+    hold "/dev/vfio/$g" 603
+    mdev --root "$NOPROC" info -u "$u"
+    [[ $output == *"  Holders: none"* ]] || fail_with "the holder is visible"
+    mdev --root "$NOPROC" info -u "$u" --probe
+    expect_status 1
+    [ "$output" = "" ]
+    [ "$stderr" = "mdevadm: cannot probe $u: the kernel refuses to bind /dev/vfio/devices/$c (Device or resource busy): another process has the device open, one that /proc does not show" ] \
+        || fail_with "hidden holder"
+    kill "$HOLDER"
+    wait "$HOLDER" 2>/dev/null || true
+    mdev_ok --root "$NOPROC" info -u "$u" --probe --dumpjson
+    [ "$(jq -r '.probe.migration | join(",")' <<<"$output")" = STOP_COPY,P2P,PRE_COPY ]
+}
+
+@test "info as an unprivileged user: the processes it cannot look at are counted" {
+    u=$(uuid 1)
+    mdev_ok start -u "$u" -p mtty -t mtty-1
+    g=$(mdev_group "$u")
+    hold "/dev/vfio/$g" 604
+    run --separate-stderr su -s /bin/sh nobody -c "$MDEVADM info -u $u"
+    expect_status 0
+    re=$'\n  Holders: none\n    \\(([0-9]+) processes could not be looked at: only root sees them all\\)$'
+    [[ $output =~ $re ]] || fail_with "non-root holders"
+    n=${BASH_REMATCH[1]}
+    [ "$n" -gt 0 ]
+    run --separate-stderr su -s /bin/sh nobody -c "$MDEVADM info -u $u --dumpjson"
+    expect_status 0
+    [ "$(jq -c '[.holders, .holders_unchecked > 0]' <<<"$output")" = '[[],true]' ] || fail_with "non-root json"
 }
 
 # avail_all: every type's available_instances, one "PARENT/TYPE N" line each.
