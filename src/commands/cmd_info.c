@@ -47,11 +47,6 @@ static void info_text(struct sbuf *b, const struct mdev_info *i, const struct vf
 	}
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_str(s) : json_null();
-}
-
 static json_t *holders_json(const struct holder_list *h)
 {
 	json_t *a = json_array();
@@ -76,7 +71,7 @@ static json_t *info_json(const struct mdev_info *i, const struct vfio_probe *p)
 	json_object_set_new(j, "uuid", json_str(i->uuid));
 	json_object_set_new(j, "parent", json_str(i->parent));
 	json_object_set_new(j, "type", json_str(i->type));
-	json_object_set_new(j, "type_name", str_or_null(i->type_name));
+	json_object_set_new(j, "type_name", json_str_opt(i->type_name));
 	json_object_set_new(j, "defined", json_boolean(i->defined));
 	json_object_set_new(j, "auto", i->defined ? json_boolean(i->autostart) : json_null());
 	json_object_set_new(j, "active", json_boolean(i->active));
@@ -84,9 +79,9 @@ static json_t *info_json(const struct mdev_info *i, const struct vfio_probe *p)
 			    f->has_group ? json_integer((json_int_t)f->group) : json_null());
 	json_object_set_new(j, "iommu_group_kind",
 			    f->has_group ? json_str(iommu_kind_name(f->kind)) : json_null());
-	json_object_set_new(j, "vfio_group", str_or_null(f->group_node));
-	json_object_set_new(j, "vfio_device", str_or_null(f->device_node));
-	json_object_set_new(j, "driver", str_or_null(f->driver));
+	json_object_set_new(j, "vfio_group", json_str_opt(f->group_node));
+	json_object_set_new(j, "vfio_device", json_str_opt(f->device_node));
+	json_object_set_new(j, "driver", json_str_opt(f->driver));
 	json_object_set_new(j, "holders", holders_json(&f->holders));
 	json_object_set_new(j, "holders_unchecked",
 			    json_integer((json_int_t)f->holders.unreadable));

@@ -100,11 +100,6 @@ void probe_text(struct sbuf *b, const char *indent, const struct vfio_probe *p)
 	probe_migration_text(b, indent, p);
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_str(s) : json_null();
-}
-
 static json_t *regions_json(const struct vfio_probe *p)
 {
 	json_t *a = json_array();
@@ -114,7 +109,7 @@ static json_t *regions_json(const struct vfio_probe *p)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "index", json_integer(r->index));
-		json_object_set_new(o, "name", str_or_null(vfio_probe_region_name(p, r->index)));
+		json_object_set_new(o, "name", json_str_opt(vfio_probe_region_name(p, r->index)));
 		json_object_set_new(o, "size", json_integer((json_int_t)r->size));
 		json_object_set_new(o, "read", json_boolean(r->flags & VFIO_REGION_INFO_FLAG_READ));
 		json_object_set_new(o, "write",
@@ -134,7 +129,7 @@ static json_t *irqs_json(const struct vfio_probe *p)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "index", json_integer(q->index));
-		json_object_set_new(o, "name", str_or_null(vfio_probe_irq_name(p, q->index)));
+		json_object_set_new(o, "name", json_str_opt(vfio_probe_irq_name(p, q->index)));
 		json_object_set_new(o, "count", json_integer(q->count));
 		json_object_set_new(o, "eventfd", json_boolean(q->flags & VFIO_IRQ_INFO_EVENTFD));
 		json_object_set_new(o, "maskable", json_boolean(q->flags & VFIO_IRQ_INFO_MASKABLE));
@@ -167,7 +162,7 @@ json_t *probe_json(const struct vfio_probe *p)
 	json_object_set_new(j, "access",
 			    json_str(p->access == VFIO_ACCESS_CDEV ? "cdev" : "group"));
 	json_object_set_new(j, "node", json_str(p->node));
-	json_object_set_new(j, "device_api", str_or_null(vfio_probe_api(p)));
+	json_object_set_new(j, "device_api", json_str_opt(vfio_probe_api(p)));
 	json_object_set_new(j, "flags", json_integer(p->flags));
 	json_object_set_new(j, "reset", json_boolean(p->flags & VFIO_DEVICE_FLAGS_RESET));
 	json_object_set_new(j, "num_regions", json_integer(p->num_regions));
