@@ -292,11 +292,17 @@ probe_signalled() {
     # during the first type (mbochs-large), then during the mtty ones, the last two of eight
     for run in "$MDEV_DEVICES/*:TERM:143" "$MDEV_BUS/mtty/*-*-*-*-*:HUP:129" "now:TERM:"; do
         IFS=: read -r glob sig want <<<"$run"
-        probe_signalled "$glob" "$sig"
+        # exit 0: the command ended before the signal was sent, the device of the moment came
+        # and went between two rounds of the poll (a loaded host stalls the vCPUs): again, the
+        # parents checked after each round
+        for _ in 1 2 3 4 5 6; do
+            probe_signalled "$glob" "$sig"
+            assert_no_mdevs || fail_with "after SIG$sig during $glob (exit $st): $(cat "$BATS_TEST_TMPDIR/err")"
+            [ "$(avail_all)" = "$before" ] || fail_with "available_instances after SIG$sig during $glob"
+            [ -n "$want" ] && [ "$st" -eq 0 ] || break
+        done
         [ -z "$want" ] || [ "$st" -eq "$want" ] || fail_with "SIG$sig during $glob: exit $st, not $want: $(cat "$BATS_TEST_TMPDIR/err")"
         [ -z "$want" ] || grep -q "^mdevadm: interrupted; every device created for probing is removed again$" "$BATS_TEST_TMPDIR/err" \
             || fail_with "no interruption message: $(cat "$BATS_TEST_TMPDIR/err")"
-        assert_no_mdevs || fail_with "after SIG$sig during $glob (exit $st): $(cat "$BATS_TEST_TMPDIR/err")"
-        [ "$(avail_all)" = "$before" ] || fail_with "available_instances after SIG$sig during $glob"
     done
 }
