@@ -53,6 +53,13 @@ hold() {
     return 1
 }
 
+# show: the last command's stdout and stderr as TAP comments, so that the console log has what
+# the real kernel answered.
+show() {
+    { echo "\$ mdevadm ${last_cmd#"$MDEVADM "}"; echo "$output"; [ -z "$stderr" ] || echo "$stderr"; } |
+        sed 's/^/# /' >&3
+}
+
 # probe_summary: one line from the probe object of `info --dumpjson` output.
 probe_summary() {
     jq -r '.probe | "\(.access) \(.node) \(.device_api) reset=\(.reset) regions=\(.num_regions) irqs=\(.num_irqs) migration=\(.migration | join(",")) flags=\(.migration_flags) dirty=\(.dirty_logging)"' <<<"$output"
@@ -95,6 +102,7 @@ regions_summary() {
     s=$(regions_summary)
     [ "$s" = "BAR0:8:rw BAR1:8:rw CONFIG:255:rw INTx:1 MSI:1" ] || fail_with "regions: $s"
     mdev_ok info -u "$u" --probe
+    show
     [[ $output == *"  Probe:
     Opened: /dev/vfio/devices/$c (device cdev bound to iommufd)
     Device API: vfio-pci
@@ -130,8 +138,11 @@ regions_summary() {
     [ "$s" = "BAR0:4194304:rwm BAR2:4096:rw CONFIG:255:rw 9:4096:rw INTx:0 MSI:0 MSI-X:0 ERR:0 REQ:0" ] \
         || fail_with "mbochs regions: $s"
     mdev_ok info -u "$u" --probe
+    show
     [[ $output == *"    Migration: no
     Dirty page logging: no" ]] || fail_with "mdpy text"
+    mdev_ok info -u "$v" --probe
+    show
 }
 
 @test "info --probe: without /dev/iommu it goes through the group and a type1 container" {
@@ -161,6 +172,7 @@ regions_summary() {
     hold "/dev/vfio/devices/$c" 602
     b=$HOLDER
     mdev_ok info -u "$u"
+    show
     [[ $output == *"  Holders:
     $a on /dev/vfio/$g: sleep 601
     $b on /dev/vfio/devices/$c: sleep 602" ]] || fail_with "holders"
@@ -170,6 +182,7 @@ regions_summary() {
     mdev info -u "$u" --probe
     expect_status 1
     [ "$output" = "" ]
+    show
     [ "$stderr" = "mdevadm: cannot probe $u: in use by $a (sleep 601), $b (sleep 602)" ] || fail_with "probe refusal"
     mdev stop -u "$u"
     expect_status 1
@@ -206,6 +219,7 @@ regions_summary() {
     mdev --root "$NOPROC" info -u "$u"
     [[ $output == *"  Holders: none"* ]] || fail_with "the holder is visible"
     mdev --root "$NOPROC" info -u "$u" --probe
+    show
     expect_status 1
     [ "$output" = "" ]
     [ "$stderr" = "mdevadm: cannot probe $u: the kernel refuses to bind /dev/vfio/devices/$c (Device or resource busy): another process has the device open, one that /proc does not show" ] \
@@ -255,6 +269,7 @@ mtty mtty-2 STOP_COPY,P2P,PRE_COPY dirty=true" ] || fail_with "per type: $s"
     assert_no_mdevs
     [ "$(avail_all)" = "$before" ] || fail_with "available_instances changed: $(avail_all)"
     mdev_ok types -p mtty --probe
+    show
     [[ $output == *"  mtty-1
     Available instances: 24
     Device API: vfio-pci
