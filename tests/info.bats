@@ -347,6 +347,23 @@ interrupted_probe() {
 	interrupted_probe INT 130
 }
 
+@test "types --probe: a signal during the last type's probe is reported like any other" {
+	mk_samples
+	mk_type mtty mtty-1 0
+	fakekernel_start
+	dev_nodes dev/iommu
+	"$MDEVADM" --root "$ROOT" types -p mtty --probe >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$! st=0
+	signal_once_created "$pid" TERM
+	wait "$pid" || st=$?
+	fakekernel_settle
+	[ "$st" -eq 143 ] || _fail "exit status $st" "$(cat "$BATS_TEST_TMPDIR/err")"
+	grep -q "^mdevadm: interrupted; every device created for probing is removed again$" "$BATS_TEST_TMPDIR/err"
+	grep -q "^    Migration: unknown (the probe failed)$" "$BATS_TEST_TMPDIR/out"
+	[ "$(grep -c '^fakekernel: remove .*: ok$' "$FAKEKERNEL_CTL/log")" -eq 1 ]
+	[ -z "$(ls "$ROOT/sys/bus/mdev/devices")" ]
+}
+
 @test "info: completion offers the active and defined UUIDs, --probe for info and types" {
 	tree
 	run_exact -0 mdevadm __complete 'mdevadm info -u '

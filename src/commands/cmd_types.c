@@ -188,6 +188,9 @@ int cmd_types(struct ctx *ctx, struct cmd_args *args)
 		r = one_parent(ctx, parents.v[p], probe, json, &out, &gw);
 		failed += r > 0 ? r : 0;
 	}
+	/* a signal during the last probe ends the command as one during any other does */
+	if (probe && r >= 0 && interrupted())
+		r = -1;
 	strv_free(&parents);
 	/* what was done before an interruption is shown: it is true */
 	if (json)
