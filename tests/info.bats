@@ -134,6 +134,18 @@ dev_nodes() {
   "active": true,'* ]]
 }
 
+@test "info: control characters from sysfs and /proc are escaped in text, exact in JSON" {
+	tree
+	printf 'Dual\033[2Jport\n' >"$(tdir mtty mtty-2)/name"
+	mk_holder 4242 /dev/vfio/3 $'qemu\a' $'-name\nguest=vm1'
+	run_exact -0 mdevadm info -u "$U1"
+	[[ $output == *"  Type: mtty-2 (Dual\x1b[2Jport)"* ]]
+	[[ $output == *"    4242 on /dev/vfio/3: qemu\x07 -name\x0aguest=vm1"$'\n' ]]
+	run_exact -0 mdevadm info -u "$U1" --dumpjson
+	[[ $output == *'"type_name": "Dual\u001b[2Jport",'* ]]
+	[[ $output == *'"cmdline": "qemu\u0007 -name\nguest=vm1"'* ]]
+}
+
 @test "info: a device without a VFIO driver or group shows none; its parent gone, no type name" {
 	mk_samples
 	mk_active mtty mtty-1 "$U1"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "basic/escape.h"
 #include "basic/output.h"
 #include "commands/commands.h"
 #include "commands/probe_format.h"
@@ -18,6 +19,21 @@ static void holders_text(struct sbuf *b, const struct holder_list *h)
 	if (h->unreadable)
 		sb_addf(b, "    (%zu processes could not be looked at: only root sees them all)\n",
 			h->unreadable);
+}
+
+/* Names from sysfs and command lines from /proc reach a terminal without control bytes. */
+static void escape_for_text(struct mdev_info *i, struct vfio_probe *p)
+{
+	struct vfio_facts *f = &i->vfio;
+	char **names[] = { &i->parent,	    &i->type,	&i->type_name, &f->group_node,
+			   &f->device_node, &f->driver, &p->node };
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		text_escape_in_place(names[k]);
+	for (size_t k = 0; k < f->holders.n; k++) {
+		text_escape_in_place(&f->holders.v[k].cmdline);
+		text_escape_in_place(&f->holders.v[k].node);
+	}
 }
 
 static void info_text(struct sbuf *b, const struct mdev_info *i, const struct vfio_probe *p)
@@ -114,6 +130,7 @@ int cmd_info(struct ctx *ctx, struct cmd_args *args)
 	} else if (r == 0) {
 		struct sbuf b = { 0 };
 
+		escape_for_text(&i, &p);
 		info_text(&b, &i, probe ? &p : NULL);
 		fwrite(b.p, 1, b.len, stdout);
 		sb_free(&b);
