@@ -82,7 +82,9 @@ for args in "types" "types --dumpjson" "list" "list -d -v" "list -d --dumpjson" 
 	"modify -p 0000:c1:00.0 --vf 3 -a" "start-parent-mdevs 0000:c1:00.0" "stop --vf 0000:c1:00.5" \
 	"undefine -p 0000:c1:00.0 --vf 3" "__complete mdevadm_stop_--vf_" \
 	"apply --export" "apply -f $src/tests/fuzz/corpus/layout/issue-example.json --check --diff" \
-	"apply -f $src/tests/fuzz/corpus/layout/issue-example.json --dumpjson"; do
+	"apply -f $src/tests/fuzz/corpus/layout/issue-example.json --dumpjson" \
+	"info -u c109cf76-5f47-4b8a-b074-dff5f464a8a0 --dumpjson" \
+	"info -u 3c0031fc-d6f9-48c4-b8de-5088a4884519 --probe"; do
 	# shellcheck disable=SC2086
 	set -- $args
 	[ "$1" != __complete ] || set -- __complete "${2//_/ }"

@@ -157,3 +157,18 @@ PF=0000:41:00.0
           "device_api": "vfio-pci"
         }'* ]]
 }
+
+@test "vgpu types --probe: vGPU types are listed as not probed, and nothing is written" {
+	mk_vgpu_pf $PF l40s 2
+	mk_vgpu_vfs $PF
+	local before
+	before=$(find "$ROOT" -type f -exec md5sum {} + | sort)
+	run_exact -0 mdevadm types -p $PF --probe
+	[ "$stderr" = "" ]
+	[ "$(grep -c '^    Migration: not probed (this kind of device cannot be probed yet)$' <<<"$output")" -eq \
+		"$(grep -c '^  nvidia-' <<<"$output")" ]
+	[ "$(grep -c '^  nvidia-' <<<"$output")" -gt 0 ]
+	run_exact -0 mdevadm types -p $PF --probe --dumpjson
+	[ "$(jq '[.[0][] | .[] | .[] | .probe] | unique' <<<"$output" | tr -d ' \n')" = "[null]" ]
+	[ "$(find "$ROOT" -type f -not -path "$ROOT/run/*" -exec md5sum {} + | sort)" = "$(grep -v " $ROOT/run/" <<<"$before")" ]
+}

@@ -38,6 +38,11 @@ json_t *json_str(const char *s)
 	return j;
 }
 
+json_t *json_str_opt(const char *s)
+{
+	return s ? json_str(s) : json_null();
+}
+
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 
 /*

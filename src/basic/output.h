@@ -11,6 +11,8 @@
 
 /* A JSON string that never fails: invalid UTF-8 becomes U+FFFD. */
 json_t *json_str(const char *s);
+/* json_str(S), or null for NULL. */
+json_t *json_str_opt(const char *s);
 
 /* S as a JSON string, escaped the way serde_json does; invalid UTF-8 becomes U+FFFD. */
 void json_add_string(struct sbuf *b, const char *s);

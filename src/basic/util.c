@@ -86,6 +86,24 @@ void sb_grow(struct sbuf *b, size_t more)
 	b->p = xrealloc(b->p, b->cap);
 }
 
+void sb_addf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (b->cap - b->len < (size_t)n + 1) /* room for vsnprintf's NUL, which len leaves out */
+		sb_grow(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
 void sb_free(struct sbuf *b)
 {
 	free(b->p);

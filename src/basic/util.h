@@ -37,6 +37,7 @@ struct sbuf {
 
 void sb_grow(struct sbuf *b, size_t more);
 void sb_free(struct sbuf *b);
+__attribute__((format(printf, 2, 3))) void sb_addf(struct sbuf *b, const char *fmt, ...);
 
 static inline void sb_add(struct sbuf *b, const void *s, size_t n)
 {

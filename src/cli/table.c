@@ -23,8 +23,8 @@ const struct command commands[] = {
 		.name = "types",
 		.run = cmd_types,
 		.summary = "list the types the parents support (mdev and vGPU)",
-		.synopsis = "[-p PARENT] [--dumpjson]",
-		.opts = O(PARENT) | O(DUMPJSON),
+		.synopsis = "[-p PARENT] [--probe] [--dumpjson]",
+		.opts = O(PARENT) | O(DUMPJSON) | O(PROBE),
 	},
 	{
 		.name = "define",
@@ -133,6 +133,14 @@ const struct command commands[] = {
 		.opts = O(FILE) | O(CONFIG) | O(CHECK) | O(DIFF) | O(DUMPJSON) | O(FORCE_STOP) |
 			O(EXPORT) | O(PARENT),
 		.repeat = O(PARENT),
+	},
+	{
+		.name = "info",
+		.run = cmd_info,
+		.summary = "show what a device is, who holds it, and what it supports",
+		.synopsis = "-u UUID [-p PARENT] [--probe] [--dumpjson]",
+		.opts = O(UUID) | O(PARENT) | O(PROBE) | O(DUMPJSON),
+		.complete = CPL_ACTIVE | CPL_DEFINED | CPL_DEF_PARENTS | CPL_UUID_PARENTS,
 	},
 	{
 		.name = "__complete",

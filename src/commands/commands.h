@@ -18,6 +18,7 @@ int cmd_set_group_type(struct ctx *ctx, struct cmd_args *args);
 int cmd_noiommu(struct ctx *ctx, struct cmd_args *args);
 int cmd_monitor(struct ctx *ctx, struct cmd_args *args);
 int cmd_apply(struct ctx *ctx, struct cmd_args *args);
+int cmd_info(struct ctx *ctx, struct cmd_args *args);
 
 /*
  * define, undefine, modify and start take a different key and options in each device family

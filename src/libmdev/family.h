@@ -100,6 +100,8 @@ struct fam_items {
 
 void fam_items_free(struct fam_items *l);
 
+struct vfio_probe;
+
 struct device_family {
 	const char *name;	 /* "mdev", "vf" */
 	const char *key_name;	 /* what names one device: "uuid", "vf" */
@@ -113,6 +115,12 @@ struct device_family {
 	/* The types of one parent present, as `types` shows them. */
 	int (*types)(const struct rootfs *rfs, const char *parent, struct mdev_type_info **types,
 		     size_t *n, struct mdev_error *err);
+	/*
+	 * Probes TYPE of PARENT through a transient device that it creates and removes (types
+	 * --probe); NULL where the family's devices cannot be probed yet.
+	 */
+	int (*probe_type)(const struct rootfs *rfs, const char *parent, const char *type,
+			  struct vfio_probe *out, struct mdev_error *err);
 
 	/* Active devices, by parent then key; each with its definition when of the same type. */
 	int (*each_active)(const struct fam_env *env, const struct fam_query *q, fam_dev_fn fn,

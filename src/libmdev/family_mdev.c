@@ -13,6 +13,7 @@
 #include "libmdev/holders.h"
 #include "libmdev/lifecycle.h"
 #include "libmdev/store.h"
+#include "libmdev/type_probe.h"
 
 static bool mdev_present(const struct rootfs *rfs, const char *parent)
 {
@@ -299,6 +300,7 @@ const struct device_family family_mdev = {
 	.parents = model_parents,
 	.present = mdev_present,
 	.types = model_types,
+	.probe_type = type_probe,
 	.each_active = mdev_each_active,
 	.each_defined = mdev_each_defined,
 	.def_parents = store_parents,

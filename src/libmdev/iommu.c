@@ -346,12 +346,23 @@ int iommu_group_of_at(const struct rootfs *rfs, int dirfd, const char *dirpath, 
 	return parse_ulong(rfs_basename(link), id) ? 0 : -ENOENT;
 }
 
-void vfio_nodes_of(const struct rootfs *rfs, const char *dev, struct strv *nodes)
+char *vfio_group_node_of(const struct rootfs *rfs, const char *dev)
 {
 	unsigned long id;
-	char *node;
 
-	if (iommu_group_of(rfs, dev, &id) == 0 && (node = vfio_node(rfs, id))) {
+	return iommu_group_of(rfs, dev, &id) == 0 ? vfio_node(rfs, id) : NULL;
+}
+
+char *vfio_device_node_of(const struct rootfs *rfs, const char *dev)
+{
+	return find_vfio_device(rfs, dev);
+}
+
+void vfio_nodes_of(const struct rootfs *rfs, const char *dev, struct strv *nodes)
+{
+	char *node = vfio_group_node_of(rfs, dev);
+
+	if (node) {
 		strv_push(nodes, node);
 		free(node);
 	}

@@ -110,6 +110,11 @@ int iommu_group_of(const struct rootfs *rfs, const char *dev, unsigned long *id)
 int iommu_group_of_at(const struct rootfs *rfs, int dirfd, const char *dirpath, const char *name,
 		      unsigned long *id);
 
+/* The VFIO group node (/dev/vfio/N, /dev/vfio/noiommu-N) of the device at DEV, or NULL. */
+char *vfio_group_node_of(const struct rootfs *rfs, const char *dev);
+/* Its VFIO device cdev node (/dev/vfio/devices/vfioN), or NULL without one. */
+char *vfio_device_node_of(const struct rootfs *rfs, const char *dev);
+
 struct strv;
 
 /*

@@ -50,6 +50,9 @@ const struct opt_def opt_defs[OPT_COUNT] = {
 	[OPT_VF] = { "vf", 0, "VF",
 		     "vGPU on an SR-IOV virtual function: its index on the GPU or its PCI address",
 		     .key = true },
+	[OPT_PROBE] = { "probe", 0, NULL,
+			"open the device through VFIO and ask what it supports (types: creates "
+			"and removes a device per type)" },
 };
 
 const struct opt_def global_opts[GOPT_COUNT] = {

@@ -46,6 +46,7 @@ enum opt_id {
 	OPT_EXPORT,
 	OPT_FORCE_STOP,
 	OPT_VF,
+	OPT_PROBE,
 	OPT_COUNT
 };
 

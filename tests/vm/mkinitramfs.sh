@@ -43,6 +43,7 @@ ensure_pkgs busybox-static bats bash cpio gzip
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/mdevadm-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+chmod 0755 "$root" # it becomes the guest's /: mktemp's 0700 would shut out every other user
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/libexec,lib,lib64,etc,proc,sys,dev,tmp,run,root,var,tests/extra}
 chmod 1777 "$root/tmp"
@@ -160,8 +161,9 @@ compgen -G "$root/tests/*.bats" >/dev/null || compgen -G "$root/tests/extra/*.ba
     || die "no *.bats test files given"
 
 # Minimal /etc.
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
-printf 'root:x:0:\n' >"$root/etc/group"
+# nobody: for tests of what an unprivileged user is told (su -s /bin/sh nobody -c ...)
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 : >"$root/etc/fstab"
 mkdir -p "$root/etc/mdevctl.d/scripts.d/callouts" "$root/etc/mdevctl.d/scripts.d/notifiers"
 
