@@ -84,7 +84,7 @@ for args in "types" "types --dumpjson" "list" "list -d -v" "list -d --dumpjson" 
 	"apply --export" "apply -f $src/tests/fuzz/corpus/layout/issue-example.json --check --diff" \
 	"apply -f $src/tests/fuzz/corpus/layout/issue-example.json --dumpjson" \
 	"info -u c109cf76-5f47-4b8a-b074-dff5f464a8a0 --dumpjson" \
-	"info -u 3c0031fc-d6f9-48c4-b8de-5088a4884519 --probe"; do
+	"info -u 3c0031fc-d6f9-48c4-b8de-5088a4884519 --probe" "info --vf 0000:c1:00.4 --dumpjson"; do
 	# shellcheck disable=SC2086
 	set -- $args
 	[ "$1" != __complete ] || set -- __complete "${2//_/ }"

@@ -189,11 +189,11 @@ dev_nodes() {
 @test "info: usage errors" {
 	tree
 	run_exact -2 mdevadm info
-	[ "$stderr" = "mdevadm info: info needs --uuid (try 'mdevadm info --help')"$'\n' ]
+	[ "$stderr" = "mdevadm info: info needs --uuid or --vf (try 'mdevadm info --help')"$'\n' ]
 	run_exact -2 mdevadm info -u nope
 	run_exact -2 mdevadm info -u "$U1" extra
 	run_exact -0 mdevadm info --help
-	[[ $output == "Usage: mdevadm info -u UUID [-p PARENT] [--probe] [--dumpjson]"* ]]
+	[[ $output == "Usage: mdevadm info -u UUID | --vf VF [-p PARENT] [--probe] [--dumpjson]"* ]]
 }
 
 @test "info --probe: refused while held, naming the holders; nothing is opened, nothing printed" {

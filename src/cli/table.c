@@ -138,8 +138,8 @@ const struct command commands[] = {
 		.name = "info",
 		.run = cmd_info,
 		.summary = "show what a device is, who holds it, and what it supports",
-		.synopsis = "-u UUID [-p PARENT] [--probe] [--dumpjson]",
-		.opts = O(UUID) | O(PARENT) | O(PROBE) | O(DUMPJSON),
+		.synopsis = "-u UUID | --vf VF [-p PARENT] [--probe] [--dumpjson]",
+		.opts = O(UUID) | O(VF) | O(PARENT) | O(PROBE) | O(DUMPJSON),
 		.complete = CPL_ACTIVE | CPL_DEFINED | CPL_DEF_PARENTS | CPL_UUID_PARENTS,
 	},
 	{

@@ -8,6 +8,7 @@
 #include "commands/commands.h"
 #include "commands/probe_format.h"
 #include "libmdev/device_info.h"
+#include "libmdev/family.h"
 
 #define DASH(s) ((s) ? (s) : "-")
 
@@ -22,7 +23,7 @@ static void holders_text(struct sbuf *b, const struct holder_list *h)
 }
 
 /* Names from sysfs and command lines from /proc reach a terminal without control bytes. */
-static void escape_for_text(struct mdev_info *i, struct vfio_probe *p)
+static void escape_for_text(struct dev_info *i, struct vfio_probe *p)
 {
 	struct vfio_facts *f = &i->vfio;
 	char **names[] = { &i->parent,	    &i->type,	&i->type_name, &f->group_node,
@@ -36,11 +37,11 @@ static void escape_for_text(struct mdev_info *i, struct vfio_probe *p)
 	}
 }
 
-static void info_text(struct sbuf *b, const struct mdev_info *i, const struct vfio_probe *p)
+static void info_text(struct sbuf *b, const struct dev_info *i, const struct vfio_probe *p)
 {
 	const struct vfio_facts *f = &i->vfio;
 
-	sb_addf(b, "%s\n  Parent: %s\n  Type: %s", i->uuid, i->parent, i->type);
+	sb_addf(b, "%s\n  Parent: %s\n  Type: %s", i->key, i->parent, i->type);
 	if (i->type_name)
 		sb_addf(b, " (%s)", i->type_name);
 	sb_addf(b, "\n  Defined: %s\n  Active: %s\n",
@@ -79,12 +80,12 @@ static json_t *holders_json(const struct holder_list *h)
 }
 
 /* Every key is always there, null when it does not apply: see man/mdevadm.8. */
-static json_t *info_json(const struct mdev_info *i, const struct vfio_probe *p)
+static json_t *info_json(const struct dev_info *i, const struct vfio_probe *p)
 {
 	const struct vfio_facts *f = &i->vfio;
 	json_t *j = json_object();
 
-	json_object_set_new(j, "uuid", json_str(i->uuid));
+	json_object_set_new(j, i->key_name, json_str(i->key));
 	json_object_set_new(j, "parent", json_str(i->parent));
 	json_object_set_new(j, "type", json_str(i->type));
 	json_object_set_new(j, "type_name", json_str_opt(i->type_name));
@@ -110,17 +111,20 @@ int cmd_info(struct ctx *ctx, struct cmd_args *args)
 	bool probe = has_opt(args, OPT_PROBE);
 	struct vfio_probe p = { 0 };
 	struct mdev_error err;
-	struct mdev_info i;
+	struct dev_info i;
+	const char *key;
 	int r = 0;
 
-	if (!has_opt(args, OPT_UUID))
-		return usage_error(ctx, "info needs --uuid");
-	if (mdev_info_load(&ctx->rfs, args->uuid, args->parent, &i, &err) < 0)
+	const struct device_family *fam = cmd_key_family(args, &key);
+
+	if (!fam)
+		return usage_error(ctx, "info needs --uuid or --vf");
+	if (fam->info(&ctx->rfs, key, args->parent, &i, &err) < 0)
 		return fail(ctx, "%s", err.msg);
 	if (probe && !i.active)
-		r = fail(ctx, "cannot probe %s: it is not active", i.uuid);
+		r = fail(ctx, "cannot probe %s: it is not active", i.key);
 	else if (probe && vfio_probe_device(&ctx->rfs, i.dev, &p, &err) < 0)
-		r = fail(ctx, "cannot probe %s: %s", i.uuid, err.msg);
+		r = fail(ctx, "cannot probe %s: %s", i.key, err.msg);
 	if (r == 0 && has_opt(args, OPT_DUMPJSON)) {
 		json_t *j = info_json(&i, probe ? &p : NULL);
 
@@ -136,6 +140,6 @@ int cmd_info(struct ctx *ctx, struct cmd_args *args)
 		sb_free(&b);
 	}
 	vfio_probe_clear(&p);
-	mdev_info_clear(&i);
+	dev_info_clear(&i);
 	return r;
 }

@@ -61,19 +61,19 @@ static char *type_name(const struct rootfs *rfs, const char *parent, const char 
 }
 
 /* The definition that goes with the device: on its active parent, else the only one. */
-static int find_definition(const struct rootfs *rfs, struct mdev_info *i, const char *only,
+static int find_definition(const struct rootfs *rfs, struct dev_info *i, const char *only,
 			   struct mdev_error *err)
 {
 	struct mdev_config cfg = { 0 };
 	struct strv found = { 0 };
-	int r = store_find(rfs, i->uuid, i->active ? i->parent : only, &found, err);
+	int r = store_find(rfs, i->key, i->active ? i->parent : only, &found, err);
 
 	if (r == 0 && found.n > 1)
 		r = mdev_errorf(err, EINVAL,
-				"%s is defined on several parents (%s, %s%s): use --parent",
-				i->uuid, found.v[0], found.v[1], found.n > 2 ? ", ..." : "");
+				"%s is defined on several parents (%s, %s%s): use --parent", i->key,
+				found.v[0], found.v[1], found.n > 2 ? ", ..." : "");
 	if (r == 0 && found.n == 1) {
-		r = store_load(rfs, found.v[0], i->uuid, &cfg, err);
+		r = store_load(rfs, found.v[0], i->key, &cfg, err);
 		if (r == 0) {
 			i->defined = true;
 			i->autostart = cfg.autostart;
@@ -89,13 +89,14 @@ static int find_definition(const struct rootfs *rfs, struct mdev_info *i, const 
 }
 
 int mdev_info_load(const struct rootfs *rfs, const char *uuid, const char *parent,
-		   struct mdev_info *out, struct mdev_error *err)
+		   struct dev_info *out, struct mdev_error *err)
 {
 	struct mdev_active act;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->uuid, sizeof(out->uuid), "%s", uuid);
+	out->key_name = "uuid";
+	snprintf(out->key, sizeof(out->key), "%s", uuid);
 	if (model_active_get(rfs, uuid, &act) == 0) {
 		if (parent && strcmp(parent, act.parent) != 0) {
 			r = mdev_errorf(err, ENOENT, "%s is active on %s, not on %s", uuid,
@@ -118,11 +119,11 @@ int mdev_info_load(const struct rootfs *rfs, const char *uuid, const char *paren
 	if (r == 0)
 		out->type_name = type_name(rfs, out->parent, out->type);
 	if (r < 0)
-		mdev_info_clear(out);
+		dev_info_clear(out);
 	return r;
 }
 
-void mdev_info_clear(struct mdev_info *i)
+void dev_info_clear(struct dev_info *i)
 {
 	free(i->parent);
 	free(i->type);

@@ -31,11 +31,13 @@ int vfio_facts_load(const struct rootfs *rfs, const char *dev, struct vfio_facts
 		    struct mdev_error *err);
 void vfio_facts_clear(struct vfio_facts *f);
 
-struct mdev_info {
-	char uuid[UUID_STR_LEN];
+/* A device of any family, as `info` shows it. */
+struct dev_info {
+	const char *key_name; /* what KEY is: "uuid" (an mdev) or "vf" (a VF's PCI address) */
+	char key[UUID_STR_LEN];
 	char *parent;
 	char *type;
-	char *type_name; /* the type's `name`; NULL when absent or the parent is */
+	char *type_name; /* the type's name; NULL when unknown */
 	bool defined;
 	bool autostart; /* defined ones only */
 	bool active;
@@ -48,7 +50,7 @@ struct mdev_info {
  * -EINVAL when it is defined on several parents and none is named.
  */
 int mdev_info_load(const struct rootfs *rfs, const char *uuid, const char *parent,
-		   struct mdev_info *out, struct mdev_error *err);
-void mdev_info_clear(struct mdev_info *i);
+		   struct dev_info *out, struct mdev_error *err);
+void dev_info_clear(struct dev_info *i);
 
 #endif

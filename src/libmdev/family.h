@@ -100,6 +100,7 @@ struct fam_items {
 
 void fam_items_free(struct fam_items *l);
 
+struct dev_info;
 struct vfio_probe;
 
 struct device_family {
@@ -134,6 +135,9 @@ struct device_family {
 	/* Starts every auto definition of PARENT not running yet (the caller holds the lock). */
 	int (*start_parent)(const struct fam_env *env, const char *parent, struct fam_boot *boot,
 			    struct mdev_error *err);
+	/* What the device KEY (on PARENT when not NULL) is, as `info` shows it; -ENOENT if none. */
+	int (*info)(const struct rootfs *rfs, const char *key, const char *parent,
+		    struct dev_info *out, struct mdev_error *err);
 	/* Stops the active device KEY, refusing while a process holds it unless FORCE. */
 	int (*stop)(const struct fam_env *env, const char *key, bool force, struct mdev_error *err);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "libmdev/callout.h"
+#include "libmdev/device_info.h"
 #include "libmdev/family.h"
 #include "libmdev/holders.h"
 #include "libmdev/lifecycle.h"
@@ -305,6 +306,7 @@ const struct device_family family_mdev = {
 	.each_defined = mdev_each_defined,
 	.def_parents = store_parents,
 	.start_parent = mdev_start_parent,
+	.info = mdev_info_load,
 	.stop = mdev_stop,
 	.group_member = mdev_group_member,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libmdev/device_info.h"
 #include "libmdev/family.h"
 #include "libmdev/vgpu_vf.h"
 #include "libmdev/vgpu_store.h"
@@ -367,6 +368,59 @@ static int vf_snapshot(const struct rootfs *rfs, struct fam_items *out)
 	return 0;
 }
 
+/* The vGPU on the VF named KEY (an address, or an index of PARENT), active or defined. */
+static int vf_info(const struct rootfs *rfs, const char *key, const char *parent,
+		   struct dev_info *out, struct mdev_error *err)
+{
+	char pf_addr[PCI_ADDR_MAX], addr[PCI_ADDR_MAX], num[24];
+	const struct vgpu_vf *vf = NULL;
+	struct vgpu_pf pf = { 0 };
+	struct vgpu_def def = { 0 };
+	unsigned long index;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->key_name = "vf";
+	r = vgpu_vf_resolve(rfs, parent, key, pf_addr, &index, addr, err);
+	if (r < 0)
+		return r;
+	snprintf(out->key, sizeof(out->key), "%s", *addr ? addr : ulong_to_str(num, index));
+	out->parent = xstrdup(pf_addr);
+	if (vgpu_pf_load(rfs, pf_addr, &pf, err) == 0)
+		vf = vgpu_pf_vf(&pf, index);
+	out->active = vf && vf->current > 0;
+	r = vgpu_store_load(rfs, pf_addr, index, &def, err);
+	out->defined = r == 0;
+	out->autostart = def.autostart;
+	if (out->active)
+		out->type = xasprintf(VGPU_TYPE_PREFIX "%ld", vf->current);
+	else if (out->defined)
+		out->type = xstrdup(def.type);
+	if (out->active && type_name(&pf, (unsigned long)vf->current))
+		out->type_name = xstrdup(type_name(&pf, (unsigned long)vf->current));
+	else if (def.name)
+		out->type_name = xstrdup(def.name);
+	vgpu_def_clear(&def);
+	vgpu_pf_clear(&pf);
+	if (r < 0 && r != -ENOENT)
+		goto fail;
+	r = 0;
+	if (!out->active && !out->defined) {
+		r = mdev_errorf(err, ENOENT, "VF %s of %s holds no vGPU and has no definition",
+				out->key, pf_addr);
+		goto fail;
+	}
+	if (!out->active)
+		return 0;
+	rfs_path(out->dev, sizeof(out->dev), SYS_PCI_DEVICES "/%s", addr);
+	r = vfio_facts_load(rfs, out->dev, &out->vfio, err);
+	if (r == 0)
+		return 0;
+fail:
+	dev_info_clear(out);
+	return r;
+}
+
 const struct device_family family_vf = {
 	.name = "vf",
 	.key_name = "vf",
@@ -379,6 +433,7 @@ const struct device_family family_vf = {
 	.each_defined = vf_each_defined,
 	.def_parents = vgpu_store_parents,
 	.start_parent = vf_start_parent,
+	.info = vf_info,
 	.stop = vf_stop,
 	.group_member = vf_group_member,
 	.snapshot = vf_snapshot,
