@@ -46,3 +46,8 @@ mtty" ]
 	[[ $(comp "mdevadm list --vf 0000:41:00.4 -") != *--uuid* ]]
 	run_exact -2 mdevadm stop -u "$U1" --vf 0000:41:00.4
 }
+
+@test "vgpu completion: info --vf offers the active and the defined vGPUs" {
+	[ "$(comp "mdevadm info --vf ")" = "0000:41:00.4	active on $PF, nvidia-1148
+0000:41:00.6	defined on $PF, nvidia-1148" ]
+}
