@@ -118,7 +118,7 @@ loaded_by() {
 	local lib=$1 d=$BATS_TEST_TMPDIR/ld pid i
 	shift
 	rm -rf "$d" && mkdir -p "$d"
-	LD_DEBUG=files LD_DEBUG_OUTPUT="$d/log" setsid timeout -k 1 30 "$@" >/dev/null 2>&1 3>&- &
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$d/log" setsid timeout -k 10 30 "$@" >/dev/null 2>&1 3>&- &
 	pid=$!
 	for ((i = 0; i < 300; i++)); do
 		dlopened "$d" | grep -q "^$lib" && break
