@@ -6,17 +6,7 @@
  */
 #include "fuzz.h"
 #include "libmdev/definition.h"
-
-static bool same(const struct mdev_config *a, const struct mdev_config *b)
-{
-	if (strcmp(a->type, b->type) != 0 || a->autostart != b->autostart || a->nattrs != b->nattrs)
-		return false;
-	for (size_t i = 0; i < a->nattrs; i++)
-		if (strcmp(a->attrs[i].name, b->attrs[i].name) != 0 ||
-		    strcmp(a->attrs[i].value, b->attrs[i].value) != 0)
-			return false;
-	return true;
-}
+#include "libmdev/plan.h"
 
 FUZZ_TARGET(config)
 {
@@ -31,12 +21,12 @@ FUZZ_TARGET(config)
 		return 0;
 	took = config_scan(text, size, &scanned);
 	r = config_parse_json(text, size, &parsed, why, sizeof(why));
-	FUZZ_ASSERT(!took || (r == 0 && same(&scanned, &parsed)));
+	FUZZ_ASSERT(!took || (r == 0 && config_equal(&scanned, &parsed)));
 	FUZZ_ASSERT(took || (!scanned.type && !scanned.attrs && !scanned.nattrs));
 	if (r == 0) {
 		config_format(&b, &parsed, 0);
 		FUZZ_ASSERT(config_parse(b.p, b.len, &again, why, sizeof(why)) == 0);
-		FUZZ_ASSERT(same(&parsed, &again));
+		FUZZ_ASSERT(config_equal(&parsed, &again));
 		config_clear(&again);
 		sb_free(&b);
 	}
