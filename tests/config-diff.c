@@ -174,18 +174,6 @@ static void mutate_token(char *buf, size_t *len, size_t cap)
 	}
 }
 
-static int same(const struct mdev_config *a, const struct mdev_config *b)
-{
-	if (strcmp(a->type, b->type) != 0 || a->autostart != b->autostart || a->nattrs != b->nattrs)
-		return 0;
-	for (size_t i = 0; i < a->nattrs; i++) {
-		if (strcmp(a->attrs[i].name, b->attrs[i].name) != 0 ||
-		    strcmp(a->attrs[i].value, b->attrs[i].value) != 0)
-			return 0;
-	}
-	return 1;
-}
-
 static unsigned long cases, scanned, differences;
 
 static int check(const char *data, size_t len)
@@ -197,7 +185,7 @@ static int check(const char *data, size_t len)
 
 	cases++;
 	scanned += (unsigned long)took;
-	if ((took && (r != 0 || !same(&s, &j))) ||
+	if ((took && (r != 0 || !config_equal(&s, &j))) ||
 	    (!took && (s.type || s.attrs || s.nattrs || s.autostart))) {
 		differences++;
 		fprintf(stderr, "difference on %zu bytes (scanner %s, jansson %s): ", len,

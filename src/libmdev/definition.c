@@ -340,3 +340,14 @@ int config_attr_delete(struct mdev_config *cfg, size_t index)
 	cfg->nattrs--;
 	return 0;
 }
+
+bool config_equal(const struct mdev_config *a, const struct mdev_config *b)
+{
+	if (strcmp(a->type, b->type) != 0 || a->autostart != b->autostart || a->nattrs != b->nattrs)
+		return false;
+	for (size_t i = 0; i < a->nattrs; i++)
+		if (strcmp(a->attrs[i].name, b->attrs[i].name) != 0 ||
+		    strcmp(a->attrs[i].value, b->attrs[i].value) != 0)
+			return false;
+	return true;
+}

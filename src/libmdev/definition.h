@@ -62,4 +62,7 @@ void config_format(struct sbuf *b, const struct mdev_config *cfg, int indent);
 int config_attr_insert(struct mdev_config *cfg, size_t index, const char *name, const char *value);
 int config_attr_delete(struct mdev_config *cfg, size_t index);
 
+/* Whether A and B say the same: type, start and the attributes in their order. */
+bool config_equal(const struct mdev_config *a, const struct mdev_config *b);
+
 #endif

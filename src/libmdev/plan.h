@@ -97,6 +97,5 @@ int plan_make(const struct cur_state *st, const struct layout *lay, struct plan 
 void plan_free(struct plan *p);
 
 const char *plan_op_name(enum plan_op op);
-bool config_equal(const struct mdev_config *a, const struct mdev_config *b);
 
 #endif

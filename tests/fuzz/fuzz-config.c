@@ -6,7 +6,6 @@
  */
 #include "fuzz.h"
 #include "libmdev/definition.h"
-#include "libmdev/plan.h"
 
 FUZZ_TARGET(config)
 {
