@@ -105,6 +105,24 @@ int rfs_replace_at(int dirfd, const char *name, int stagefd, const char *data, s
  */
 void rfs_remove_temps(int dirfd, bool (*ours)(const char *name));
 
+/*
+ * A directory read with getdents64(2) on the caller's descriptor, from where its offset is.
+ * opendir() would first duplicate the descriptor and check it (five more system calls), which
+ * is most of what reading a small sysfs directory costs: `apply` reads thousands.
+ */
+struct rfs_dir {
+	int fd;
+	size_t at, len;
+	char buf[32768] __attribute__((aligned(8)));
+};
+
+void rfs_dir_init(struct rfs_dir *d, int fd);
+/*
+ * The next entry other than "." and "..", and its type (DT_*, DT_UNKNOWN when the filesystem
+ * does not say): 1, 0 at the end, or -errno.
+ */
+int rfs_dir_next(struct rfs_dir *d, const char **name, unsigned char *type);
+
 struct strv;
 
 #define SCAN_DIRS 1   /* want directories, else everything else */

@@ -131,33 +131,58 @@ int rfs_replace_at(int dirfd, const char *name, int stagefd, const char *data, s
 	return r < 0 ? r : fsync(dirfd) < 0 ? -errno : 0;
 }
 
+void rfs_dir_init(struct rfs_dir *d, int fd)
+{
+	d->fd = fd;
+	d->at = d->len = 0;
+}
+
+int rfs_dir_next(struct rfs_dir *d, const char **name, unsigned char *type)
+{
+	for (;;) {
+		const struct dirent64 *de;
+
+		if (d->at == d->len) {
+			ssize_t n = getdents64(d->fd, d->buf, sizeof(d->buf));
+
+			if (n <= 0)
+				return n < 0 ? -errno : 0;
+			d->at = 0;
+			d->len = (size_t)n;
+		}
+		de = (const struct dirent64 *)(d->buf + d->at);
+		d->at += de->d_reclen;
+		if (de->d_name[0] == '.' &&
+		    (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		*name = de->d_name;
+		*type = de->d_type;
+		return 1;
+	}
+}
+
 void rfs_remove_temps(int dirfd, bool (*ours)(const char *name))
 {
-	int own = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = own < 0 ? NULL : fdopendir(own);
-	struct dirent *de;
+	struct rfs_dir d;
+	const char *name;
+	unsigned char type;
 
-	if (!d) {
-		if (own >= 0)
-			close(own);
-		return;
-	}
-	while ((de = readdir(d))) {
+	rfs_dir_init(&d, dirfd);
+	while (rfs_dir_next(&d, &name, &type) > 0) {
 		char base[NAME_MAX + 1];
-		const char *mark = de->d_name[0] == '.' ? strstr(de->d_name, RFS_TEMP_MARK) : NULL;
-		size_t n = mark ? (size_t)(mark - de->d_name) - 1 : 0;
+		const char *mark = name[0] == '.' ? strstr(name, RFS_TEMP_MARK) : NULL;
+		size_t n = mark ? (size_t)(mark - name) - 1 : 0;
 
 		/* .NAME.tmp.SUFFIX, SUFFIX in hex: random now, a PID before */
 		if (!mark || !n || !mark[sizeof(RFS_TEMP_MARK) - 1] ||
 		    strspn(mark + sizeof(RFS_TEMP_MARK) - 1, "0123456789abcdef") !=
 			    strlen(mark + sizeof(RFS_TEMP_MARK) - 1))
 			continue;
-		memcpy(base, de->d_name + 1, n);
+		memcpy(base, name + 1, n);
 		base[n] = '\0';
 		if (ours(base))
-			unlinkat(dirfd, de->d_name, 0);
+			unlinkat(dirfd, name, 0);
 	}
-	closedir(d);
 }
 
 ssize_t read_retry(int fd, void *buf, size_t size)
@@ -216,43 +241,36 @@ int read_all_fd(int fd, size_t max, char **out, size_t *len)
 }
 
 /* Whether the entry is a directory; links are followed only with SCAN_FOLLOW. */
-static bool entry_is_dir(int dfd, const struct dirent *de, int flags)
+static bool entry_is_dir(int dfd, const char *name, unsigned char type, int flags)
 {
 	struct stat st;
 
-	if (de->d_type == DT_DIR)
+	if (type == DT_DIR)
 		return true;
-	if (de->d_type != DT_UNKNOWN && !(de->d_type == DT_LNK && (flags & SCAN_FOLLOW)))
+	if (type != DT_UNKNOWN && !(type == DT_LNK && (flags & SCAN_FOLLOW)))
 		return false;
-	return fstatat(dfd, de->d_name, &st, (flags & SCAN_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW) ==
-		       0 &&
+	return fstatat(dfd, name, &st, (flags & SCAN_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW) == 0 &&
 	       S_ISDIR(st.st_mode);
 }
 
 int rfs_scandir_fd(int fd, int flags, struct strv *out, struct strv *others)
 {
-	struct dirent *de;
-	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = own < 0 ? NULL : fdopendir(own);
+	struct rfs_dir d;
+	const char *name;
+	unsigned char type;
+	int r;
 
-	if (!d) {
-		int e = errno;
-
-		if (own >= 0)
-			close(own);
-		return -e;
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+	rfs_dir_init(&d, fd);
+	while ((r = rfs_dir_next(&d, &name, &type)) > 0) {
+		if (name[0] == '.')
 			continue;
-		if (entry_is_dir(fd, de, flags) == !!(flags & SCAN_DIRS))
-			strv_push(out, de->d_name);
+		if (entry_is_dir(fd, name, type, flags) == !!(flags & SCAN_DIRS))
+			strv_push(out, name);
 		else if (others)
-			strv_push(others, de->d_name);
+			strv_push(others, name);
 	}
-	closedir(d);
 	strv_sort(out);
 	if (others)
 		strv_sort(others);
-	return 0;
+	return r;
 }

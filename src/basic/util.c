@@ -110,6 +110,10 @@ void sb_free(struct sbuf *b)
 	*b = (struct sbuf){ 0 };
 }
 
+/* Names are short: a block holds 256 bytes of them first, then twice the last, up to 4000. */
+#define STRV_BLOCK_FIRST 256
+#define STRV_BLOCK_MAX 4000
+
 struct strv_block {
 	struct strv_block *next;
 	size_t used, size;
@@ -126,8 +130,12 @@ void strv_push(struct strv *sv, const char *s)
 		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
 	}
 	if (!b || b->size - b->used < len) {
-		size_t size = len > 4000 ? len : 4000;
+		/* small first: `apply` keeps the type names of a thousand parents, sixteen each */
+		size_t size = b ? (b->size < STRV_BLOCK_MAX / 2 ? b->size * 2 : STRV_BLOCK_MAX)
+				: STRV_BLOCK_FIRST;
 
+		if (size < len)
+			size = len;
 		b = xmalloc(sizeof(*b) + size);
 		b->next = sv->blocks;
 		b->used = 0;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The active mdevs, as sysfs shows them: one by UUID, or all sorted by parent and UUID. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -139,9 +138,10 @@ static void sort_active(struct active_list *l)
 int model_active_all(const struct rootfs *rfs, struct active_list *out, struct mdev_error *err)
 {
 	size_t cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int fd, devs;
+	struct rfs_dir d;
+	const char *name;
+	unsigned char type;
+	int fd, r;
 
 	out->v = NULL;
 	out->n = 0;
@@ -151,36 +151,27 @@ int model_active_all(const struct rootfs *rfs, struct active_list *out, struct m
 	if (fd < 0)
 		return mdev_errorf(err, -fd, "cannot list active devices in /%s: %s", SYS_DEVICES,
 				   strerror(-fd));
-	devs = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	d = fdopendir(fd);
-	if (!d || devs < 0) {
-		int e = errno;
+	rfs_dir_init(&d, fd);
+	while ((r = rfs_dir_next(&d, &name, &type)) > 0) {
+		int e;
 
-		if (d)
-			closedir(d);
-		else
-			close(fd);
-		if (devs >= 0)
-			close(devs);
-		return mdev_errorf(err, e, "cannot list active devices: %s", strerror(e));
-	}
-	while ((de = readdir(d))) {
-		int r;
-
-		if (!uuid_is_canonical(de->d_name))
+		if (!uuid_is_canonical(name))
 			continue;
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			out->v = xrealloc(out->v, cap * sizeof(*out->v));
 		}
-		r = model_active_at(rfs, devs, de->d_name, &out->v[out->n]);
-		if (r == 0)
+		e = model_active_at(rfs, fd, name, &out->v[out->n]);
+		if (e == 0)
 			out->n++;
-		else if (r != -ENOENT) /* removed while we looked: not an error */
-			warnf("skipping active device %s: %s", de->d_name, file_strerror(-r));
+		else if (e != -ENOENT) /* removed while we looked: not an error */
+			warnf("skipping active device %s: %s", name, file_strerror(-e));
 	}
-	closedir(d);
-	close(devs);
+	close(fd);
+	if (r < 0) {
+		active_list_free(out);
+		return mdev_errorf(err, -r, "cannot list active devices: %s", strerror(-r));
+	}
 	if (out->n > 1)
 		sort_active(out);
 	return 0;
