@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * min-layout: the least an `apply` that reads its layout with jansson can spend on it: read the
- * file, json_loadb it as apply does (JSON_REJECT_DUPLICATES, nodes from an arena that is never
- * freed), exit.  No validation, no state, no plan.  It is the floor under `apply`'s time that
- * `list -d --dumpjson` does not have.
+ * min-layout: the least an `apply` that read its layout with jansson alone could spend on it:
+ * read the file, json_loadb it (JSON_REJECT_DUPLICATES, nodes from an arena that is never
+ * freed), exit.  No validation, no state, no plan.  apply's plain-JSON fast path
+ * (src/basic/json_plain.c) is measured against it.
  *
  *   min-layout FILE
  */

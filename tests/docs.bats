@@ -81,3 +81,14 @@ json_fields() {
 			_fail "mdevctl.d(5) monitor section lacks '$f'"
 	done
 }
+
+@test "docs: every environment variable the program reads is in the man page's ENVIRONMENT" {
+	local env text v n=0
+	env=$(man_text | sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p')
+	text=$(cat "$BATS_TEST_DIRNAME"/../src/*/*.c)
+	for v in $(grep -o 'getenv("\(MDEVADM\|MDEVCTL\)_[A-Z_]*")' <<<"$text" | sed 's/^getenv("//; s/")$//' | sort -u); do
+		grep -qx "\.B $v" <<<"$env" || _fail "man page ENVIRONMENT does not have $v"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 6 ]
+}

@@ -15,8 +15,8 @@ setup() {
 
 # targets: the names fuzz.h lists.
 targets() {
-	awk '/^#define FUZZ_TARGETS\(X\)/ { getline; print }' "$FUZZ_DIR/fuzz.h" |
-		grep -o 'X([a-z_]*)' | sed 's/^X(//; s/)$//'
+	awk '/^#define FUZZ_TARGETS\(X\)/ { on = 1 } on { print } on && !/\\$/ { exit }' \
+		"$FUZZ_DIR/fuzz.h" | grep -o 'X([a-z_]*)' | sed 's/^X(//; s/)$//'
 }
 
 @test "fuzz: every target has a seed corpus, and make fuzz builds each one" {

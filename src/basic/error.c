@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "basic/escape.h"
+#include "basic/util.h"
 
 int mdev_errorf(struct mdev_error *err, int code, const char *fmt, ...)
 {
@@ -57,6 +58,7 @@ static void default_sink(const char *msg)
 }
 
 static warn_sink sink = default_sink;
+static __thread struct strv *capture;
 
 void warn_set_sink(warn_sink s)
 {
@@ -71,5 +73,19 @@ void warnf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	sink(buf);
+	if (capture)
+		strv_push(capture, buf);
+	else
+		sink(buf);
+}
+
+void warn_capture(struct strv *log)
+{
+	capture = log;
+}
+
+void warn_replay(const struct strv *log)
+{
+	for (size_t i = 0; i < log->n; i++)
+		sink(log->v[i]);
 }

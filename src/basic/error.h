@@ -31,4 +31,14 @@ typedef void (*warn_sink)(const char *msg);
 void warn_set_sink(warn_sink sink);
 __attribute__((format(printf, 1, 2))) void warnf(const char *fmt, ...);
 
+struct strv;
+/*
+ * While LOG is set (NULL ends it), the warnings of the calling thread are kept in it instead
+ * of going to the sink: work done out of order, on several threads, is then reported in order
+ * by warn_replay, or not at all when it turns out not to have been needed.
+ */
+void warn_capture(struct strv *log);
+/* Hands each of LOG's warnings to the sink. */
+void warn_replay(const struct strv *log);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "basic/escape.h"
 #include "basic/output.h"
+#include "basic/parallel.h"
 #include "commands/commands.h"
 #include "libmdev/apply.h"
 #include "libmdev/callout.h"
@@ -211,6 +212,31 @@ static void print_success(const struct run *run)
 		printf("Applied %zu change%s.\n", run->plan.n, run->plan.n == 1 ? "" : "s");
 }
 
+/* The two reads that need nothing from each other: the layout, and the machine. */
+struct first_reads {
+	struct run *run;
+	int layout_r, machine_r;
+	struct mdev_error layout_err, machine_err;
+};
+
+static void read_layout(void *arg)
+{
+	struct first_reads *fr = arg;
+	const struct cmd_args *args = fr->run->args;
+
+	fr->layout_r = layout_read_file(args->file ? args->file : "-", args->config, &fr->run->lay,
+					&fr->layout_err);
+}
+
+static void read_machine(void *arg)
+{
+	struct first_reads *fr = arg;
+
+	fr->machine_r =
+		apply_read_parents(&fr->run->ctx->rfs, APPLY_READ_TYPES | APPLY_READ_DEVICES,
+				   &fr->run->st, &fr->machine_err);
+}
+
 /* Plans and, unless --check, carries out, all under the store lock. */
 static int plan_and_apply(struct run *run)
 {
@@ -273,7 +299,8 @@ static int export(struct ctx *ctx, const struct cmd_args *args)
 		strv_free(&only);
 		return EXIT_FAILURE;
 	}
-	if (apply_gather(&ctx->rfs, NULL, &only, &st, &err) < 0) {
+	if (apply_read_parents(&ctx->rfs, 0, &st, &err) < 0 ||
+	    apply_gather(&ctx->rfs, NULL, &only, &st, &err) < 0) {
 		r = fail(ctx, "cannot export: %s", err.msg);
 	} else {
 		if (!only.n)
@@ -314,7 +341,7 @@ int cmd_apply(struct ctx *ctx, struct cmd_args *args)
 		.diff = has_opt(args, OPT_DIFF),
 		.check = has_opt(args, OPT_CHECK),
 	};
-	struct mdev_error err;
+	struct first_reads fr = { .run = &run };
 	int lock, r;
 
 	r = check_args(ctx, args);
@@ -322,11 +349,19 @@ int cmd_apply(struct ctx *ctx, struct cmd_args *args)
 		return r;
 	if (has_opt(args, OPT_EXPORT))
 		return export(ctx, args);
-	if (layout_read_file(args->file ? args->file : "-", args->config, &run.lay, &err) < 0)
-		return fail(ctx, "%s", err.msg);
 	/* parallel applies and udev-started devices wait: the plan holds until it is carried out */
 	lock = cmd_lock(ctx);
-	r = lock < 0 ? EXIT_FAILURE : plan_and_apply(&run);
+	if (lock < 0)
+		return EXIT_FAILURE;
+	/*
+	 * A large layout takes as long to parse as the machine takes to read: on two CPUs, at
+	 * once.  The machine is read ahead of knowing which of its parents the layout manages.
+	 */
+	parallel_pair(read_layout, &fr, read_machine, &fr);
+	if (fr.layout_r < 0 || fr.machine_r < 0)
+		r = fail(ctx, "%s", fr.layout_r < 0 ? fr.layout_err.msg : fr.machine_err.msg);
+	else
+		r = plan_and_apply(&run);
 	store_unlock(lock);
 	apply_report_free(&run.rep);
 	plan_free(&run.plan);

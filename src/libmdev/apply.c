@@ -1,140 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The executor of `apply`: state read, checks before the first change, steps, check after, undo. */
+/* The executor of `apply`: checks before the first change, steps, check after, undo. */
 #include "libmdev/apply.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The families, by cur_parent.family: mdevs, and vGPUs on SR-IOV VFs (apply_vf.c). */
-static const struct apply_backend *const backends[] = { &apply_mdev_backend, &apply_vf_backend };
-#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
-
 static const struct apply_backend *backend_of(const struct cur_state *st, const char *parent)
 {
 	const struct cur_parent *p = cur_find_parent(st, parent);
 
-	return backends[p ? p->family : 0];
-}
-
-static int cmp_parent(const void *a, const void *b)
-{
-	return strcmp(((const struct cur_parent *)a)->name, ((const struct cur_parent *)b)->name);
-}
-
-static int gather_parents(const struct rootfs *rfs, struct cur_state *st, struct mdev_error *err)
-{
-	size_t cap = 0;
-
-	for (unsigned f = 0; f < NBACKENDS; f++) {
-		struct strv names = { 0 };
-		int r = backends[f]->parents(rfs, &names, err);
-
-		if (r < 0) {
-			strv_free(&names);
-			return r;
-		}
-		for (size_t i = 0; i < names.n; i++) {
-			if (st->n == cap) {
-				cap = cap ? 2 * cap : 64;
-				st->v = xrealloc(st->v, cap * sizeof(*st->v));
-			}
-			st->v[st->n++] = (struct cur_parent){ .name = xstrdup(names.v[i]),
-							      .ids = backends[f]->ids,
-							      .family = f };
-		}
-		strv_free(&names);
-	}
-	qsort(st->v, st->n, sizeof(*st->v), cmp_parent);
-	return 0;
-}
-
-/* The types of the parents LAY may manage: those it names, or all for a "*" entry. */
-static int gather_types(const struct rootfs *rfs, const struct layout *lay, struct cur_state *st,
-			struct mdev_error *err)
-{
-	bool *need = xcalloc(st->n + 1, sizeof(*need)), all = false;
-	const struct cur_parent *p = NULL;
-	int r = 0;
-
-	for (size_t i = 0; i < lay->n; i++) {
-		const struct cur_parent *named = cur_find_parent_near(st, lay->v[i].parent, p);
-
-		all |= strcmp(lay->v[i].parent, LAYOUT_ANY_PARENT) == 0;
-		if (named) {
-			p = named;
-			need[p - st->v] = true;
-		}
-	}
-	for (size_t i = 0; r == 0 && i < st->n; i++)
-		if (all || need[i])
-			r = backends[st->v[i].family]->types(rfs, &st->v[i], err);
-	free(need);
-	return r;
-}
-
-/* UUIDs the layout wants running that run on a parent it does not manage. */
-static void gather_elsewhere(const struct rootfs *rfs, const struct layout *lay,
-			     struct cur_state *st)
-{
-	const struct cur_parent *p = NULL;
-
-	for (size_t i = 0; i < lay->n; i++) {
-		const struct layout_entry *e = &lay->v[i];
-		const struct cur_dev *d;
-		const struct cur_parent *on;
-		char *where;
-
-		if (e->by != BY_UUID || !e->active)
-			continue;
-		p = cur_find_parent_near(st, e->parent, p);
-		d = p ? cur_find_dev(p, e->id) : NULL;
-		if (!p || (d && d->active_type))
-			continue;
-		where = backends[p->family]->running_on(rfs, e->id);
-		on = where ? cur_find_parent(st, where) : NULL;
-		if (where && (!on || !on->loaded)) {
-			st->elsewhere = xrealloc(st->elsewhere,
-						 (st->nelsewhere + 1) * sizeof(*st->elsewhere));
-			st->elsewhere[st->nelsewhere] = (struct cur_elsewhere){ .parent = where };
-			snprintf(st->elsewhere[st->nelsewhere++].id, DEV_ID_MAX, "%s", e->id);
-		} else {
-			free(where);
-		}
-	}
-}
-
-int apply_gather(const struct rootfs *rfs, const struct layout *lay, const struct strv *only,
-		 struct cur_state *st, struct mdev_error *err)
-{
-	struct strv managed = { 0 };
-	int r;
-
-	memset(st, 0, sizeof(*st));
-	r = gather_parents(rfs, st, err);
-	if (r == 0 && lay)
-		r = gather_types(rfs, lay, st, err);
-	if (r == 0 && lay)
-		r = plan_managed(st, lay, &managed, err);
-	for (size_t i = 0; r == 0 && !lay && i < only->n; i++) {
-		if (!cur_find_parent(st, only->v[i]))
-			r = mdev_errorf(err, ENODEV, "parent device %s not found", only->v[i]);
-		strv_push(&managed, only->v[i]);
-	}
-	for (size_t i = 0; r == 0 && !lay && !only->n && i < st->n; i++)
-		strv_push(&managed, st->v[i].name);
-	for (size_t i = 0; r == 0 && i < managed.n; i++) {
-		struct cur_parent *p = (struct cur_parent *)cur_find_parent(st, managed.v[i]);
-
-		if (!p->loaded)
-			r = backends[p->family]->load(rfs, p, err);
-	}
-	if (r == 0 && lay)
-		gather_elsewhere(rfs, lay, st);
-	strv_free(&managed);
-	if (r < 0)
-		cur_state_free(st);
-	return r;
+	return apply_backends[p ? p->family : 0];
 }
 
 void apply_describe(const struct plan_action *a, char *buf, size_t size)
@@ -266,8 +142,10 @@ static int verify(const struct apply_ctx *ax, const struct layout *lay, struct m
 	struct cur_state now;
 	struct plan left;
 	char what[256];
-	int r = apply_gather(ax->rfs, lay, NULL, &now, err);
+	int r = apply_read_parents(ax->rfs, 0, &now, err);
 
+	if (r == 0)
+		r = apply_gather(ax->rfs, lay, NULL, &now, err);
 	if (r < 0)
 		return r;
 	r = plan_make(&now, lay, &left, err);
@@ -301,7 +179,7 @@ static void name_fresh(const struct cur_state *st, struct plan *plan)
 			for (size_t k = 0; k < i; k++)
 				if (plan->v[k].fresh && strcmp(plan->v[k].parent, a->parent) == 0)
 					strv_push(&taken, plan->v[k].id);
-			backends[p->family]->new_id(p, &taken, ids[a->fresh]);
+			apply_backends[p->family]->new_id(p, &taken, ids[a->fresh]);
 			strv_free(&taken);
 		}
 		memcpy(a->id, ids[a->fresh], DEV_ID_MAX);

@@ -44,6 +44,11 @@ struct apply_step {
  */
 struct apply_backend {
 	enum id_kind ids; /* how its devices are named */
+	/*
+	 * types() prints nothing, and neither it nor load() changes anything: both may run
+	 * before the layout says whether the parent is needed (load()'s warnings are held).
+	 */
+	bool read_ahead;
 	/* The names of its present parents, sorted. */
 	int (*parents)(const struct rootfs *rfs, struct strv *out, struct mdev_error *err);
 	/* Fills P's supported types. */
@@ -67,11 +72,28 @@ struct apply_backend {
 };
 
 extern const struct apply_backend apply_mdev_backend, apply_vf_backend;
+/* Every family's backend, by cur_parent.family (apply_read.c). */
+extern const struct apply_backend *const apply_backends[];
+
+/* What apply_read_parents reads besides the parents, of those a backend may read ahead. */
+#define APPLY_READ_TYPES 1
+#define APPLY_READ_DEVICES 2
 
 /*
- * Reads what the planner needs for LAY: every present parent, the types of those it may
- * manage, the devices of those it manages.  With LAY NULL, the devices of ONLY (every
- * parent when ONLY is empty) are read, for an export.
+ * The first part of what the planner needs, which needs no layout: every present parent and,
+ * as WHAT says, the types and the devices of the parents whose backend reads ahead, on one
+ * thread per CPU.  What cannot be read is left for apply_gather to report, if the layout turns
+ * out to need it; so are the warnings.  With APPLY_READ_DEVICES the caller holds the store
+ * lock.  `apply` runs it while it parses the layout.  On failure ST is freed.
+ */
+int apply_read_parents(const struct rootfs *rfs, int what, struct cur_state *st,
+		       struct mdev_error *err);
+/*
+ * The rest, into ST from apply_read_parents: the types of the parents LAY may manage, the
+ * devices of those it manages (those not read ahead), and their warnings and the first
+ * failure in parent order, as reading them one after the other would report them.  With LAY
+ * NULL, the devices of ONLY (every parent when ONLY is empty) are read, for an export.  On
+ * failure ST is freed.
  */
 int apply_gather(const struct rootfs *rfs, const struct layout *lay, const struct strv *only,
 		 struct cur_state *st, struct mdev_error *err);

@@ -270,6 +270,7 @@ static int mdev_step(const struct apply_ctx *ax, const struct apply_step *s, str
 
 const struct apply_backend apply_mdev_backend = {
 	.ids = ID_UUID,
+	.read_ahead = true,
 	.parents = model_parents,
 	.types = mdev_types,
 	.load = mdev_load,

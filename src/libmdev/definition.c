@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/json_plain.h"
 #include "basic/output.h"
 #include "basic/rootfs.h"
 #include "basic/util.h"
@@ -133,87 +134,51 @@ int config_parse_json(const char *data, size_t len, struct mdev_config *cfg, cha
  * The scanner: jansson spends about 18,000 instructions on a 100-byte config
  * (allocations, hashing, a stream layer per character), which made it most of
  * the cost of `list` over thousands of definitions.  It only takes what it can
- * decide alone; everything else, and every error message, is jansson's.
+ * decide alone; everything else, and every error message, is jansson's.  Its
+ * tokens are those of the plain-JSON reader (basic/json_plain.h).
  */
-struct scan {
-	const char *p, *end;
-};
 
-static void skip_ws(struct scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\t' || *s->p == '\r'))
-		s->p++;
-}
-
-static bool scan_char(struct scan *s, char c)
-{
-	if (s->p < s->end && *s->p != c)
-		skip_ws(s);
-	if (s->p == s->end || *s->p != c)
-		return false;
-	s->p++;
-	return true;
-}
-
-/* A string of printable ASCII without escapes: where it starts and its length. */
-static bool scan_span(struct scan *s, const char **start, size_t *len)
-{
-	const char *q;
-
-	if (!scan_char(s, '"'))
-		return false;
-	for (q = s->p; q < s->end && *q != '"'; q++) {
-		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7f || *q == '\\')
-			return false;
-	}
-	if (q == s->end)
-		return false;
-	*start = s->p;
-	*len = (size_t)(q - s->p);
-	s->p = q + 1;
-	return true;
-}
-
-/* The same, returned as a copy. */
-static char *scan_string(struct scan *s)
+/* A plain string (json_scan_string), returned as a copy. */
+static char *scan_string(struct json_scan *s)
 {
 	const char *start;
 	size_t len;
 
-	return scan_span(s, &start, &len) ? xstrndup(start, len) : NULL;
+	return json_scan_string(s, &start, &len) ? xstrndup(start, len) : NULL;
 }
 
 /*
  * "KEY" and its colon.  Without the colon the scan stays where it was, so
  * that the next try starts at the key again, not after it.
  */
-static bool scan_key(struct scan *s, const char *key)
+static bool scan_key(struct json_scan *s, const char *key)
 {
 	const char *at;
 	size_t len = strlen(key);
 
-	skip_ws(s);
+	json_scan_ws(s);
 	at = s->p;
 	if ((size_t)(s->end - s->p) < len + 2 || s->p[0] != '"' ||
 	    memcmp(s->p + 1, key, len) != 0 || s->p[len + 1] != '"')
 		return false;
 	s->p += len + 2;
-	if (scan_char(s, ':'))
+	if (json_scan_char(s, ':'))
 		return true;
 	s->p = at;
 	return false;
 }
 
-static bool scan_attrs(struct scan *s, struct mdev_config *cfg)
+static bool scan_attrs(struct json_scan *s, struct mdev_config *cfg)
 {
-	if (!scan_char(s, '['))
+	if (!json_scan_char(s, '['))
 		return false;
-	if (scan_char(s, ']'))
+	if (json_scan_char(s, ']'))
 		return true;
 	do {
 		struct mdev_attr a = { 0 };
-		bool ok = scan_char(s, '{') && (a.name = scan_string(s)) && scan_char(s, ':') &&
-			  (a.value = scan_string(s)) && scan_char(s, '}') && rfs_valid_name(a.name);
+		bool ok = json_scan_char(s, '{') && (a.name = scan_string(s)) &&
+			  json_scan_char(s, ':') && (a.value = scan_string(s)) &&
+			  json_scan_char(s, '}') && rfs_valid_name(a.name);
 
 		if (!ok) {
 			free(a.name);
@@ -222,17 +187,17 @@ static bool scan_attrs(struct scan *s, struct mdev_config *cfg)
 		}
 		cfg->attrs = xrealloc(cfg->attrs, (cfg->nattrs + 1) * sizeof(*cfg->attrs));
 		cfg->attrs[cfg->nattrs++] = a;
-	} while (scan_char(s, ','));
-	return scan_char(s, ']');
+	} while (json_scan_char(s, ','));
+	return json_scan_char(s, ']');
 }
 
 bool config_scan(const char *data, size_t len, struct mdev_config *cfg)
 {
-	struct scan s = { data, data + len };
+	struct json_scan s = { data, data + len };
 	bool start = false, attrs = false, ok;
 
 	memset(cfg, 0, sizeof(*cfg));
-	ok = scan_char(&s, '{');
+	ok = json_scan_char(&s, '{');
 	while (ok) {
 		const char *v;
 		size_t vlen;
@@ -240,16 +205,16 @@ bool config_scan(const char *data, size_t len, struct mdev_config *cfg)
 		if (!cfg->type && scan_key(&s, "mdev_type")) {
 			ok = (cfg->type = scan_string(&s)) && rfs_valid_name(cfg->type);
 		} else if (!start && scan_key(&s, "start")) {
-			ok = start = scan_span(&s, &v, &vlen);
+			ok = start = json_scan_string(&s, &v, &vlen);
 			cfg->autostart = ok && vlen == 4 && memcmp(v, "auto", 4) == 0;
 		} else {
 			ok = !attrs && scan_key(&s, "attrs") && (attrs = scan_attrs(&s, cfg));
 		}
-		if (!ok || !scan_char(&s, ','))
+		if (!ok || !json_scan_char(&s, ','))
 			break;
 	}
-	ok = ok && cfg->type && scan_char(&s, '}');
-	skip_ws(&s);
+	ok = ok && cfg->type && json_scan_char(&s, '}');
+	json_scan_ws(&s);
 	if (ok && s.p == s.end)
 		return true;
 	config_clear(cfg);

@@ -53,7 +53,7 @@ json_t *layout_export(const struct cur_state *st, const char *config)
 	json_t *devices = json_array();
 
 	for (size_t i = 0; i < st->n; i++)
-		for (size_t d = 0; st->v[i].loaded && d < st->v[i].ndevs; d++)
+		for (size_t d = 0; st->v[i].managed && d < st->v[i].ndevs; d++)
 			json_array_append_new(devices, entry_json(&st->v[i], &st->v[i].devs[d]));
 	if (!config)
 		return json_pack("{s:i, s:o}", "version", LAYOUT_VERSION, "devices", devices);

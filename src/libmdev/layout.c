@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The layout file of `apply`: jansson, then a strict check of every key and value. */
+/* The layout file of `apply`: JSON read into jansson's values, then a strict check of each. */
 #include "libmdev/layout.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "basic/json_arena.h"
+#include "basic/json_plain.h"
 #include "basic/rootfs.h"
 #include "basic/util.h"
 
@@ -303,7 +304,9 @@ int layout_parse(const char *data, size_t len, const char *file, const char *con
 
 	memset(out, 0, sizeof(*out));
 	json_arena_begin();
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = json_plain_load(data, len);
+	if (!root)
+		root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		r = layout_error(err, file, "invalid JSON at line %d: %s", jerr.line, jerr.text);
 		goto out;

@@ -30,6 +30,8 @@ void cur_state_free(struct cur_state *st)
 		free(p->devs);
 		free(p->name);
 		strv_free(&p->types);
+		free(p->read_err);
+		strv_free(&p->warnings);
 	}
 	for (size_t i = 0; i < st->nelsewhere; i++)
 		free(st->elsewhere[i].parent);

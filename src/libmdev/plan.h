@@ -32,9 +32,15 @@ struct cur_parent {
 	enum id_kind ids;
 	unsigned family;   /* the backend that reads it and acts on it (apply.c) */
 	struct strv types; /* the types it supports, sorted */
-	bool loaded;	   /* DEVS were read: the layout manages it */
+	bool typed;	   /* TYPES were read */
+	bool loaded;	   /* DEVS were read */
+	bool managed;	   /* the layout manages it (or it is exported) */
 	struct cur_dev *devs;
 	size_t ndevs; /* sorted by id */
+	/* how reading DEVS went, reported once it is known to be managed (apply.c) */
+	int read_r;
+	char *read_err;
+	struct strv warnings;
 };
 
 /* A device running on a parent the layout does not manage, which an entry asks for elsewhere. */

@@ -6,7 +6,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Isrc -include config.h \
  *     tests/fuzz/fuzz-layout.c src/libmdev/{layout,plan,definition}.c
- * src/basic/{util,output,rootfs,rootfs_files,error,escape}.c \
+ * src/basic/{util,output,rootfs,rootfs_files,error,escape,json_arena,json_plain,path_format}.c \
  *     $(pkg-config --cflags --libs jansson uuid) -o fuzz-layout      (from a configured build dir)
  *   ./fuzz-layout -dict=tests/fuzz/layout.dict tests/fuzz/corpus/layout
  *
@@ -56,7 +56,7 @@ static void machine(struct cur_state *st)
 	st->v = calloc(st->n, sizeof(*st->v));
 	for (size_t i = 0; i < st->n; i++) {
 		st->v[i].name = strdup(names[i]);
-		st->v[i].loaded = true;
+		st->v[i].loaded = st->v[i].managed = true;
 	}
 	strv_push(&st->v[0].types, "nvidia-256");
 	strv_push(&st->v[0].types, "nvidia-257");

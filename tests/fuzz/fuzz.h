@@ -16,8 +16,18 @@
 
 #include "basic/error.h"
 
+/* One target per line; tests/fuzz.bats reads them from here. */
 #define FUZZ_TARGETS(X)                                                                            \
-	X(callout) X(cli) X(complete) X(config) X(inotify) X(split) X(sysfs) X(uevent) X(vgpu)
+	X(callout)                                                                                 \
+	X(cli)                                                                                     \
+	X(complete)                                                                                \
+	X(config)                                                                                  \
+	X(inotify)                                                                                 \
+	X(json)                                                                                    \
+	X(split)                                                                                   \
+	X(sysfs)                                                                                   \
+	X(uevent)                                                                                  \
+	X(vgpu)
 
 #define FUZZ_DECLARE(name) int fuzz_##name(const uint8_t *data, size_t size);
 FUZZ_TARGETS(FUZZ_DECLARE)
