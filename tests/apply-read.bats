@@ -134,3 +134,17 @@ mdevadm: warning: ignoring /etc/mdevctl.d/$(pci 120)/stray: file name is not a U
 		[[ $output == *"  define   (new UUID) "*" on $(pci 12): nvidia-256, manual [devices[1]]"* ]]
 	done
 }
+
+@test "apply: a layout piped in slowly is read before the store lock: a define meanwhile does not wait" {
+	mk_mtty
+	layout '{"version": 1, "devices": [{"parent": "mtty", "type": "mtty-1", "uuid": "'"$U1"'"}]}'
+	{ sleep 8; cat "$LAYOUT"; } | mdevadm apply -f - --check >"$BATS_TEST_TMPDIR/apply.out" 2>&1 &
+	pid=$!
+	sleep 1
+	# waiting for the store lock, this would wait for apply, which waits for its layout
+	run_exact -0 mdevadm define -u "$U1" -p mtty -t mtty-1
+	kill -0 "$pid" || _fail "apply ended before the define could: it held the lock"
+	wait "$pid"
+	grep -q '^Nothing to do: ' "$BATS_TEST_TMPDIR/apply.out" || _fail "$(cat "$BATS_TEST_TMPDIR/apply.out")"
+	assert_cfg "$(cfg mtty "$U1")" mtty-1 manual
+}

@@ -215,17 +215,18 @@ static void print_success(const struct run *run)
 /* The two reads that need nothing from each other: the layout, and the machine. */
 struct first_reads {
 	struct run *run;
+	const char *text, *name; /* the layout file's bytes, and what messages call it */
+	size_t len;
 	int layout_r, machine_r;
 	struct mdev_error layout_err, machine_err;
 };
 
-static void read_layout(void *arg)
+static void parse_layout(void *arg)
 {
 	struct first_reads *fr = arg;
-	const struct cmd_args *args = fr->run->args;
 
-	fr->layout_r = layout_read_file(args->file ? args->file : "-", args->config, &fr->run->lay,
-					&fr->layout_err);
+	fr->layout_r = layout_parse(fr->text, fr->len, fr->name, fr->run->args->config,
+				    &fr->run->lay, &fr->layout_err);
 }
 
 static void read_machine(void *arg)
@@ -342,6 +343,8 @@ int cmd_apply(struct ctx *ctx, struct cmd_args *args)
 		.check = has_opt(args, OPT_CHECK),
 	};
 	struct first_reads fr = { .run = &run };
+	struct mdev_error err;
+	char *text;
 	int lock, r;
 
 	r = check_args(ctx, args);
@@ -349,15 +352,22 @@ int cmd_apply(struct ctx *ctx, struct cmd_args *args)
 		return r;
 	if (has_opt(args, OPT_EXPORT))
 		return export(ctx, args);
+	/* a layout piped in slowly holds no one up: it is read before the lock */
+	if (layout_read_text(args->file ? args->file : "-", &text, &fr.len, &fr.name, &err) < 0)
+		return fail(ctx, "%s", err.msg);
+	fr.text = text;
 	/* parallel applies and udev-started devices wait: the plan holds until it is carried out */
 	lock = cmd_lock(ctx);
-	if (lock < 0)
+	if (lock < 0) {
+		free(text);
 		return EXIT_FAILURE;
+	}
 	/*
 	 * A large layout takes as long to parse as the machine takes to read: on two CPUs, at
 	 * once.  The machine is read ahead of knowing which of its parents the layout manages.
 	 */
-	parallel_pair(read_layout, &fr, read_machine, &fr);
+	parallel_pair(parse_layout, &fr, read_machine, &fr);
+	free(text);
 	if (fr.layout_r < 0 || fr.machine_r < 0)
 		r = fail(ctx, "%s", fr.layout_r < 0 ? fr.layout_err.msg : fr.machine_err.msg);
 	else

@@ -341,25 +341,21 @@ out:
 	return r;
 }
 
-int layout_read_file(const char *path, const char *config, struct layout *out,
+int layout_read_text(const char *path, char **text, size_t *len, const char **name,
 		     struct mdev_error *err)
 {
 	bool in = strcmp(path, "-") == 0;
-	char *data;
-	size_t len;
 	int fd, r;
 
-	memset(out, 0, sizeof(*out));
 	fd = in ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return mdev_errorf(err, errno, "cannot open %s: %s", path, strerror(errno));
-	r = read_all_fd(fd, LAYOUT_MAX_SIZE, &data, &len);
+	r = read_all_fd(fd, LAYOUT_MAX_SIZE, text, len);
 	close(fd);
 	if (r < 0)
 		return mdev_errorf(err, -r, "cannot read %s: %s", path, strerror(-r));
-	r = layout_parse(data, len, in ? "standard input" : path, config, out, err);
-	free(data);
-	return r;
+	*name = in ? "standard input" : path;
+	return 0;
 }
 
 void layout_free(struct layout *l)

@@ -58,8 +58,12 @@ struct layout {
  */
 int layout_parse(const char *data, size_t len, const char *file, const char *config,
 		 struct layout *out, struct mdev_error *err);
-/* Reads PATH ("-": standard input) and parses it as layout_parse does. */
-int layout_read_file(const char *path, const char *config, struct layout *out,
+/*
+ * Reads the layout file PATH ("-": standard input) whole into TEXT (malloc'd, LEN bytes), and
+ * says in NAME how messages name it, for layout_parse.  Apart from it, so that `apply` reads a
+ * slow pipe before it takes the store lock, and parses while it holds it.
+ */
+int layout_read_text(const char *path, char **text, size_t *len, const char **name,
 		     struct mdev_error *err);
 void layout_free(struct layout *l);
 /* The names of the layouts in the "configs" of file PATH, sorted; none when it cannot be read. */
