@@ -43,11 +43,16 @@ void parallel_for(size_t n, void (*fn)(size_t i, void *ctx), void *ctx)
 {
 	struct work w = { .n = n, .fn = fn, .ctx = ctx };
 	pthread_t threads[PARALLEL_MAX_THREADS - 1];
-	size_t want = n / PARALLEL_MIN_ITEMS, most = max_threads(), started = 0;
+	size_t want = n / PARALLEL_MIN_ITEMS, started = 0;
 
 	atomic_init(&w.next, 0);
-	if (want > most)
-		want = most;
+	/* few items, the usual case, run here without asking how many CPUs there are */
+	if (want > 1) {
+		size_t most = max_threads();
+
+		if (want > most)
+			want = most;
+	}
 	/* a thread that cannot start leaves its share to the others: the work still gets done */
 	while (started + 1 < want && pthread_create(&threads[started], NULL, worker, &w) == 0)
 		started++;
